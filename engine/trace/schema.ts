@@ -18,7 +18,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export const TRACE_FORMAT = 'decodescope.trace';
-export const TRACE_SCHEMA_VERSION = '1.0.0';
+export const TRACE_SCHEMA_VERSION = '1.1.0';
 export const TRACE_MAJOR = 1;
 
 const int = z.number().int();
@@ -318,6 +318,68 @@ export const ContrastiveRecord = z.object({
   chosen: nonNegInt,
 });
 
+/**
+ * 1.1.0. Jacobi-family decoding (jacobi, jacobi-kv, sjd): one row of the iterations × block-positions grid.
+ * Row 0 is the initial guess; row t the guesses after the t-th forward pass on the block. Cell (t, i) was computed
+ * from cells (t−1, j < i) plus the committed context. Greedy methods prove a prefix final; SJD accepts it.
+ */
+export const JacobiIterRecord = z.object({
+  type: z.literal('jacobi_iter'),
+  step: nonNegInt,
+  /** 0 = initial guess; t = after the t-th forward pass on this block. */
+  iteration: nonNegInt,
+  /** Output index (0 = first generated token) of block position 0. */
+  blockStart: nonNegInt,
+  blockSize: nonNegInt,
+  /** Block position of tokens[0]: 0 for plain Jacobi; grows as converged tokens leave the block (KV reuse, SJD). */
+  offset: nonNegInt,
+  tokens: z.array(nonNegInt),
+  /** Per entry of tokens: differs from the previous row at the same block position (all false in row 0). */
+  changed: z.array(z.boolean()),
+  /** Block positions [0, convergedPrefix) are final after this row. Never decreases within a block. */
+  convergedPrefix: nonNegInt,
+  /** Tokens committed after this row (the next block positions in order), when any. */
+  committed: z.array(nonNegInt).optional(),
+  /** The model_call that produced this row (absent in row 0). */
+  callId: nonNegInt.optional(),
+  /** Per entry: probability of the token under the processed distribution it was picked from. */
+  probs: z.array(z.number()).optional(),
+  /** Row 0 / refilled entries: how guesses were made (repeat-last, pad, random-context, carried-over). */
+  init: z.string().optional(),
+});
+export type JacobiIterRecord = z.infer<typeof JacobiIterRecord>;
+
+/**
+ * 1.1.0. One lookahead-decoding step (Fu et al.): the 2-D window that was fed, the n-grams collected into the pool,
+ * the candidates verified for the last committed token, and how much of the best one was accepted.
+ */
+export const LookaheadRecord = z.object({
+  type: z.literal('lookahead'),
+  step: nonNegInt,
+  callId: nonNegInt.optional(),
+  /** N (n-gram size), W (window), G (n-grams kept per key). */
+  config: z.object({ level: nonNegInt, window: nonNegInt, guessSetSize: nonNegInt }),
+  phase: z.enum(['fill', 'full']),
+  /** 'single': one pass with the 4-D lookahead mask; 'separate': window and verification as causal batch rows. */
+  passes: z.enum(['single', 'separate']),
+  /** The last committed token (pool key) and its position p. */
+  last: z.object({ id: nonNegInt, position: nonNegInt }),
+  /** Window levels as fed: level 0 starts at position p+1, level ℓ ≥ 1 at p+ℓ. */
+  window: z.array(z.object({ level: nonNegInt, startPosition: nonNegInt, tokens: z.array(nonNegInt) })),
+  /** The model's picks at the top level: the window's new top level. */
+  newLevel: z.array(nonNegInt),
+  poolInsertions: z.array(
+    z.object({ key: nonNegInt, ngram: z.array(nonNegInt), action: z.enum(['added', 'refreshed']), evicted: z.array(nonNegInt).optional() }),
+  ),
+  /** N-grams stored after this step, over all keys. */
+  poolSize: nonNegInt,
+  /** The pool hits for the last token, in verification order, with how many leading tokens matched. */
+  candidates: z.array(z.object({ ngram: z.array(nonNegInt), source: z.enum(['pool']), matchLength: nonNegInt })),
+  /** The accepted candidate (−1: none) and its accepted length; the step commits acceptedLength + 1 tokens. */
+  verified: z.object({ candidate: int.min(-1), acceptedLength: nonNegInt }),
+});
+export type LookaheadRecord = z.infer<typeof LookaheadRecord>;
+
 /** A large tensor stored in the binary sidecar (little-endian), recorded only when asked for. */
 export const TensorRef = z.object({
   name: z.string(),
@@ -370,6 +432,8 @@ export const EventRecord = z.discriminatedUnion('type', [
   ContrastiveRecord,
   TensorRecord,
   NoteRecord,
+  JacobiIterRecord,
+  LookaheadRecord,
 ]);
 export type EventRecord = z.infer<typeof EventRecord>;
 
