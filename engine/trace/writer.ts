@@ -1,0 +1,112 @@
+/**
+ * Streaming trace writer (Node): JSON Lines, optionally gzip (chosen by a `.gz` extension), plus a binary
+ * sidecar for large tensors when asked for.
+ *
+ * Writes are synchronous and flushed at every step boundary (each `commit`, the header, notes and the footer),
+ * so a crash or kill leaves a file whose complete lines all parse: a truncated-but-readable trace. Gzip output is
+ * a series of gzip members (one per flush), which every gunzip reads as one stream; members are only cut when
+ * enough text has gathered or enough time has passed, so compression stays good.
+ *
+ * Non-finite numbers: JSON has no -Infinity; JSON.stringify writes it as null, which is what the schema expects
+ * for masked logits. NaN also becomes null (and then fails validation where null is not allowed, as it should).
+ */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { TraceRecord, TensorRef } from './schema';
+import { SidecarWriter, sidecarPathFor } from './sidecar';
+import type { TensorData } from './tensor-codec';
+
+export interface TraceWriterOptions {
+  /** Default: by extension (`.gz`). */
+  gzip?: boolean;
+  /** Open a sidecar for tensors (its name is recorded in the header). Default false. */
+  sidecar?: boolean;
+  /** Gzip: cut a member at a step boundary once this many bytes are buffered. Default 64 KiB. */
+  gzipChunkBytes?: number;
+  /** Gzip: or once this much time has passed since the last cut. Default 1000 ms. */
+  gzipIntervalMs?: number;
+}
+
+const FLUSH_TYPES = new Set(['header', 'commit', 'note', 'footer']);
+
+export class TraceWriter {
+  readonly gzip: boolean;
+  readonly sidecar: SidecarWriter | null;
+  private fd: number | null;
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private lastFlush = Date.now();
+  private records = 0;
+  private readonly chunkBytes: number;
+  private readonly intervalMs: number;
+
+  constructor(readonly path: string, options: TraceWriterOptions = {}) {
+    this.gzip = options.gzip ?? path.endsWith('.gz');
+    this.sidecar = options.sidecar ? new SidecarWriter(sidecarPathFor(path)) : null;
+    this.chunkBytes = options.gzipChunkBytes ?? 64 * 1024;
+    this.intervalMs = options.gzipIntervalMs ?? 1000;
+    this.fd = openSync(path, 'w');
+  }
+
+  /** Number of records written so far. */
+  get count(): number {
+    return this.records;
+  }
+
+  /** Appends one record. Usable directly as an engine `onRecord` callback: `(r) => writer.write(r)`. */
+  write(record: TraceRecord): void {
+    if (this.fd === null) throw new Error(`trace writer for ${this.path} is closed`);
+    let line: string;
+    if (record.type === 'header' && this.sidecar && record.sidecar === undefined) {
+      line = JSON.stringify({ ...record, sidecar: basename(this.sidecar.path) });
+    } else {
+      line = JSON.stringify(record);
+    }
+    this.buffer.push(line, '\n');
+    this.bufferedBytes += line.length + 1;
+    this.records++;
+    if (FLUSH_TYPES.has(record.type)) this.flushIfDue(record.type === 'footer' || record.type === 'header');
+  }
+
+  /** Stores a tensor in the sidecar; the caller puts the returned ref in a `tensor` record. */
+  writeTensor(name: string, data: TensorData, shape: readonly number[]): TensorRef {
+    if (!this.sidecar) throw new Error(`trace writer for ${this.path} was opened without a sidecar`);
+    return this.sidecar.append(name, data, shape);
+  }
+
+  private flushIfDue(force: boolean): void {
+    if (!this.gzip || force) return this.flush();
+    if (this.bufferedBytes >= this.chunkBytes || Date.now() - this.lastFlush >= this.intervalMs) this.flush();
+  }
+
+  /** Writes everything buffered to the file now. */
+  flush(): void {
+    if (this.fd === null || this.buffer.length === 0) return;
+    const text = this.buffer.join('');
+    this.buffer = [];
+    this.bufferedBytes = 0;
+    this.lastFlush = Date.now();
+    const bytes = this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
+    let written = 0;
+    while (written < bytes.byteLength) written += writeSync(this.fd, bytes, written);
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    this.flush();
+    closeSync(this.fd);
+    this.fd = null;
+    this.sidecar?.close();
+  }
+}
+
+/** Opens a writer; `using`-style helper for scripts: the file is closed even when `fn` throws. */
+export async function withTraceWriter<T>(path: string, options: TraceWriterOptions, fn: (w: TraceWriter) => Promise<T>): Promise<T> {
+  const writer = new TraceWriter(path, options);
+  try {
+    return await fn(writer);
+  } finally {
+    writer.close();
+  }
+}
