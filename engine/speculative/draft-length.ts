@@ -93,7 +93,7 @@ export function adaptiveConfidencePolicy(initialThreshold = 0.6, maxLength = 8, 
     variant: `Draft&Verify matchness EMA (β1=${beta1}, α=${targetRate}, ε=${epsilon}, β2=${beta2})`,
     begin: () => ({ policy: name, event: 'begin', length: maxLength, reason: 'upper bound', state: { threshold, ema, maxLength } }),
     afterDraft: (index, prob) => confidenceCheck(name, index, prob, threshold, maxLength, { ema }),
-    update(drafted, accepted) {
+    update(drafted, accepted): DraftLengthDecision {
       if (drafted === 0) return { policy: name, event: 'update', length: maxLength, reason: 'nothing drafted', state: { threshold, ema } };
       ema = beta1 * ema + (1 - beta1) * (accepted / drafted);
       const proposed = ema < targetRate ? threshold + epsilon : drafted === maxLength ? threshold : threshold - epsilon;
@@ -118,7 +118,7 @@ export function thompsonPolicy(uniform: UniformSource, maxLength = 10, threshold
     name,
     variant: `EESD-style Beta-TS: continue while θ̂~Beta(α,β) ≥ ${threshold}; α+=accepted, β+=1 per rejection`,
     begin: () => ({ policy: name, event: 'begin', length: maxLength, reason: 'upper bound', state: { alpha, beta, maxLength } }),
-    afterDraft(index) {
+    afterDraft(index): DraftLengthDecision {
       const drafted = index + 1;
       if (drafted >= maxLength) return { policy: name, event: 'after-draft', length: drafted, continue: false, reason: `reached ${maxLength}`, state: { alpha, beta } };
       const u = uniform('other');
