@@ -17,7 +17,7 @@ describe('Jacobi iteration on a deterministic toy model', () => {
           const lm = new ToyLm(vocab, 17 + k, 2);
           for (const blockSize of [1, 3, 8]) {
             for (const reuse of [false, true]) {
-              const run = jacobiDecode(prompt, 20, blockSize, pickAllWith(lm), { policy, padTokenId: 0, uniform: seededUniform(k) }, { reuse });
+              const run = jacobiDecode(prompt, 20, blockSize, pickAllWith(lm), { policy, padTokenId: 0, uniform: seededUniform(k).next }, { reuse });
               expect(run.tokens).toEqual(lm.greedy(prompt, 20));
               for (const rows of run.iterations) {
                 expect(rows.length).toBeLessThanOrEqual(blockSize);
@@ -37,7 +37,7 @@ describe('Jacobi iteration on a deterministic toy model', () => {
   it('needs fewer passes than tokens when the model copies (fast-forwarding)', () => {
     // order-1 model on a tiny vocabulary quickly enters a cycle that repeat-last/random guesses hit early.
     const lm = new ToyLm(3, 5, 1);
-    const run = jacobiDecode([1], 32, 8, pickAllWith(lm), { policy: 'random-context', uniform: seededUniform(3) }, { reuse: true });
+    const run = jacobiDecode([1], 32, 8, pickAllWith(lm), { policy: 'random-context', uniform: seededUniform(3).next }, { reuse: true });
     expect(run.tokens).toEqual(lm.greedy([1], 32));
     expect(run.forwardPasses).toBeLessThan(32);
   });
@@ -86,7 +86,7 @@ describe('Jacobi iteration on a deterministic toy model', () => {
   it('initial guesses: policies and clear errors', () => {
     expect(initialGuesses(3, { policy: 'repeat-last', context: [1, 2] }).tokens).toEqual([2, 2, 2]);
     expect(initialGuesses(2, { policy: 'pad', padTokenId: 0, context: [] }).tokens).toEqual([0, 0]);
-    const r = initialGuesses(4, { policy: 'random-context', context: [10, 20, 30], uniform: seededUniform(1) });
+    const r = initialGuesses(4, { policy: 'random-context', context: [10, 20, 30], uniform: seededUniform(1).next });
     expect(r.draws).toHaveLength(4);
     for (const d of r.draws) expect(d.tokenId).toBe([10, 20, 30][d.contextIndex]);
     expect(() => initialGuesses(2, { policy: 'pad', context: [1] })).toThrow(/padTokenId/);

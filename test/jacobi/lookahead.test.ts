@@ -88,7 +88,7 @@ describe('lookahead window', () => {
 
   it('warms up in N−2 steps to level 0 = W−1 and levels 1..N−2 = W tokens', () => {
     const pool = new NgramPool(2, 3);
-    let { window } = initWindow(config, [5, 6, 7], seededUniform(1));
+    let { window } = initWindow(config, [5, 6, 7], seededUniform(1).next);
     expect(window.levels[0]).toHaveLength(config.window + config.level - 3);
     for (let step = 0; step < config.level - 2; step++) {
       expect(isWindowFull(window, config)).toBe(false);
@@ -123,7 +123,7 @@ describe('lookahead decoding on a toy model', () => {
       it(`N=${config.level} W=${config.window} G=${config.guessSetSize} (${passes}): output equals greedy, pool invariants hold`, () => {
         for (const [k, prompt] of [[1, 2, 3], [4], [0, 5, 5, 1, 2]].entries()) {
           const lm = new ToyLm(5, 30 + k, 1);
-          const run = lookaheadSim(lm, prompt, 40, config, seededUniform(k), passes);
+          const run = lookaheadSim(lm, prompt, 40, config, seededUniform(k).next, passes);
           expect(run.tokens).toEqual(lm.greedy(prompt, 40));
           for (const step of run.steps) {
             expect(step.committed.length).toBeGreaterThanOrEqual(1);
@@ -147,7 +147,7 @@ describe('lookahead decoding on a toy model', () => {
 
   it('compresses steps on a repetitive model (pool hits)', () => {
     const lm = new ToyLm(3, 8, 1);
-    const run = lookaheadSim(lm, [1, 2], 60, { level: 4, window: 5, guessSetSize: 5 }, seededUniform(4), 'single');
+    const run = lookaheadSim(lm, [1, 2], 60, { level: 4, window: 5, guessSetSize: 5 }, seededUniform(4).next, 'single');
     expect(run.tokens).toEqual(lm.greedy([1, 2], 60));
     expect(run.steps.some((s) => s.acceptedLength > 0)).toBe(true);
     expect(run.forwardPasses).toBeLessThan(60);
