@@ -142,8 +142,9 @@ export class TraceParser {
   private handleLine(raw: string, complete: boolean): void {
     const lineNo = ++this.line;
     this.result.lineCount = lineNo;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (text.trim() === '') return;
+    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    // Blank lines are allowed; checking the first character first avoids copying every line with trim().
+    if (text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '')) return;
     let value: unknown;
     try {
       value = JSON.parse(text);
