@@ -1,0 +1,109 @@
+/** Numerics over a full-vocabulary score vector (Float32Array; removed entries are -Infinity). */
+
+export function maxOf(s: Float32Array): number {
+  let m = -Infinity;
+  for (let i = 0; i < s.length; i++) if (s[i]! > m) m = s[i]!;
+  return m;
+}
+
+export function logSumExp(s: Float32Array): number {
+  const m = maxOf(s);
+  if (m === -Infinity) return -Infinity;
+  let sum = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v !== -Infinity) sum += Math.exp(v - m);
+  }
+  return m + Math.log(sum);
+}
+
+/** Shannon entropy (nats) of softmax(s), given its log-sum-exp. */
+export function entropy(s: Float32Array, lse: number): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v === -Infinity) continue;
+    const lp = v - lse;
+    h -= Math.exp(lp) * lp;
+  }
+  return Math.max(0, h);
+}
+
+export function countFinite(s: Float32Array): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) if (s[i]! !== -Infinity) n++;
+  return n;
+}
+
+/** Index of the largest score; ties go to the lowest id (one tie-break everywhere). */
+export function argmax(s: Float32Array): number {
+  let best = 0;
+  let bv = -Infinity;
+  for (let i = 0; i < s.length; i++) {
+    if (s[i]! > bv) {
+      bv = s[i]!;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** Descending by score, ties by ascending id: the one order used for top-k lists, sampling and ranks. */
+export function before(s: Float32Array, a: number, b: number): boolean {
+  return s[a]! > s[b]! || (s[a]! === s[b]! && a < b);
+}
+
+/**
+ * The k best ids (finite scores only) in descending order without sorting the vocabulary: a small sorted buffer
+ * with insertion, O(V) for the small k used in records, falling back to a sort of the survivors for large k.
+ */
+export function topKIds(s: Float32Array, k: number): number[] {
+  if (k <= 0) return [];
+  if (k > 64) {
+    const ids: number[] = [];
+    for (let i = 0; i < s.length; i++) if (s[i]! !== -Infinity) ids.push(i);
+    ids.sort((a, b) => (s[b]! - s[a]!) || a - b);
+    return ids.slice(0, k);
+  }
+  const ids: number[] = [];
+  let worst = Infinity;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v === -Infinity) continue;
+    if (ids.length === k && v <= worst) continue; // equal scores: the earlier (lower) id stays
+    let pos = ids.length;
+    while (pos > 0 && v > s[ids[pos - 1]!]!) pos--;
+    ids.splice(pos, 0, i);
+    if (ids.length > k) ids.pop();
+    worst = s[ids[ids.length - 1]!]!;
+  }
+  return ids;
+}
+
+/** The k-th largest score (1-based), counting ties; -Infinity when fewer than k finite scores. */
+export function kthLargest(s: Float32Array, k: number): number {
+  if (k <= 64) {
+    const ids = topKIds(s, k);
+    return ids.length < k ? -Infinity : s[ids[k - 1]!]!;
+  }
+  const finite: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s[i]! !== -Infinity) finite.push(s[i]!);
+  if (finite.length < k) return -Infinity;
+  const arr = Float32Array.from(finite).sort();
+  return arr[arr.length - k]!;
+}
+
+/** Finite ids in the canonical order (descending score, ascending id). */
+export function sortedSupport(s: Float32Array): number[] {
+  const ids: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s[i]! !== -Infinity) ids.push(i);
+  ids.sort((a, b) => (s[b]! - s[a]!) || a - b);
+  return ids;
+}
+
+export function logSoftmax(s: Float32Array): Float32Array {
+  const lse = logSumExp(s);
+  const out = new Float32Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s[i]! - lse;
+  return out;
+}

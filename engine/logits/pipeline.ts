@@ -1,0 +1,111 @@
+/**
+ * The logits pipeline in Hugging Face order: repetition penalty, then (only when sampling) temperature, top-k,
+ * top-p, min-p, typical. Optionally records what each stage did, in the shape of the trace's distribution record.
+ */
+import type { ProcessorStage, TopKEntry } from './records';
+import { entropy, logSumExp, topKIds, countFinite } from './math';
+import * as P from './processors';
+
+export interface ProcessorConfig {
+  doSample: boolean;
+  repetitionPenalty?: number;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
+  minP?: number;
+  typicalP?: number;
+  /** HF min_tokens_to_keep (1; beam sampling uses 2). */
+  minKeep?: number;
+}
+
+interface Stage {
+  name: string;
+  params: Record<string, number>;
+  apply(s: Float32Array, seen: Iterable<number>): number;
+}
+
+/** The stages HF would add for this config, in HF's order; no-op settings add none (as in HF). */
+export function activeStages(cfg: ProcessorConfig): Stage[] {
+  const keep = cfg.minKeep ?? 1;
+  const out: Stage[] = [];
+  const rp = cfg.repetitionPenalty;
+  if (rp !== undefined && rp !== 1) out.push({ name: 'repetition_penalty', params: { penalty: rp }, apply: (s, seen) => P.repetitionPenalty(s, seen, rp) });
+  if (!cfg.doSample) return out;
+  const t = cfg.temperature;
+  if (t !== undefined && t !== 1) out.push({ name: 'temperature', params: { temperature: t }, apply: (s) => P.temperature(s, t) });
+  const k = cfg.topK;
+  if (k !== undefined && k > 0) out.push({ name: 'top_k', params: { top_k: k, min_tokens_to_keep: keep }, apply: (s) => P.topK(s, k, keep) });
+  const p = cfg.topP;
+  if (p !== undefined && p < 1) out.push({ name: 'top_p', params: { top_p: p, min_tokens_to_keep: keep }, apply: (s) => P.topP(s, p, keep) });
+  const m = cfg.minP;
+  if (m !== undefined && m > 0) out.push({ name: 'min_p', params: { min_p: m, min_tokens_to_keep: keep }, apply: (s) => P.minP(s, m, keep) });
+  const ty = cfg.typicalP;
+  if (ty !== undefined && ty < 1) out.push({ name: 'typical_p', params: { typical_p: ty, min_tokens_to_keep: keep }, apply: (s) => P.typical(s, ty, keep) });
+  return out;
+}
+
+export interface DistributionSummary {
+  topk: TopKEntry[];
+  logsumexp: number;
+  entropy: number;
+}
+
+export interface ProcessedLogits {
+  /** Processed scores (a copy when any stage ran; the raw array itself otherwise). */
+  scores: Float32Array;
+  logsumexp: number;
+  /** Present when recording was asked for. */
+  record?: { raw: DistributionSummary; stages: ProcessorStage[]; processed: DistributionSummary & { support: number } };
+}
+
+export function topkEntries(s: Float32Array, lse: number, ids: readonly number[]): TopKEntry[] {
+  return ids.map((id) => {
+    const v = s[id]!;
+    return v === -Infinity ? { id, logit: null, logprob: null } : { id, logit: v, logprob: v - lse };
+  });
+}
+
+export function summarizeScores(s: Float32Array, k: number, lse = logSumExp(s)): DistributionSummary {
+  return { topk: topkEntries(s, lse, topKIds(s, k)), logsumexp: lse, entropy: entropy(s, lse) };
+}
+
+export function processLogits(
+  raw: Float32Array,
+  seen: Iterable<number>,
+  cfg: ProcessorConfig,
+  opts: { record: boolean; topk?: number } = { record: false },
+): ProcessedLogits {
+  const stages = activeStages(cfg);
+  const k = opts.topk ?? 20;
+  if (!opts.record) {
+    if (stages.length === 0) return { scores: raw, logsumexp: logSumExp(raw) };
+    const s = new Float32Array(raw);
+    for (const st of stages) st.apply(s, seen);
+    return { scores: s, logsumexp: logSumExp(s) };
+  }
+  const rawSummary = summarizeScores(raw, k);
+  if (stages.length === 0) {
+    return { scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: { ...rawSummary, support: countFinite(raw) } } };
+  }
+  const s = new Float32Array(raw);
+  const rawIds = rawSummary.topk.map((e) => e.id);
+  const stageRecords: ProcessorStage[] = [];
+  let finite = countFinite(s);
+  for (const st of stages) {
+    st.apply(s, seen);
+    const nowFinite = countFinite(s);
+    const lse = logSumExp(s);
+    stageRecords.push({
+      name: st.name,
+      params: st.params,
+      removedCount: finite - nowFinite,
+      removedIds: rawIds.filter((id) => s[id] === -Infinity && raw[id] !== -Infinity),
+      topk: topkEntries(s, lse, topKIds(s, k)),
+      logsumexp: lse,
+    });
+    finite = nowFinite;
+  }
+  const lse = stageRecords[stageRecords.length - 1]!.logsumexp;
+  const processed = { topk: stageRecords[stageRecords.length - 1]!.topk, logsumexp: lse, entropy: entropy(s, lse), support: finite };
+  return { scores: s, logsumexp: lse, record: { raw: rawSummary, stages: stageRecords, processed } };
+}

@@ -1,0 +1,78 @@
+/** Pause / resume / single-step / cancel, applied between forward passes. */
+import type { RunGate } from '../strategies/context';
+
+export class RunCancelled extends Error {
+  constructor() {
+    super('run cancelled');
+    this.name = 'RunCancelled';
+  }
+}
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ControlGate implements RunGate {
+  paused = false;
+  cancelled = false;
+  /** Pause again after the next commit (single-stepping / startPaused). */
+  private stepping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly onChange: (state: 'running' | 'paused', why: string) => void,
+    startPaused = false,
+  ) {
+    if (startPaused) {
+      this.paused = true;
+      this.stepping = true;
+    }
+  }
+
+  async checkpoint(): Promise<void> {
+    // Lets pause/cancel messages that arrived during the last pass be handled before the next one.
+    await yieldToEventLoop();
+    while (!this.cancelled && this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
+    if (this.cancelled) throw new RunCancelled();
+  }
+
+  endStep(): void {
+    if (this.stepping && !this.paused) {
+      this.paused = true;
+      this.onChange('paused', 'step');
+    }
+  }
+
+  private release(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  pause(): void {
+    if (this.paused || this.cancelled) return;
+    this.paused = true;
+    this.onChange('paused', 'pause');
+  }
+
+  resume(): void {
+    this.stepping = false;
+    if (!this.paused || this.cancelled) return;
+    this.paused = false;
+    this.onChange('running', 'resume');
+    this.release();
+  }
+
+  step(): void {
+    if (this.cancelled) return;
+    this.stepping = true;
+    if (this.paused) {
+      this.paused = false;
+      this.onChange('running', 'step');
+      this.release();
+    }
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.release();
+  }
+}

@@ -1,0 +1,181 @@
+/**
+ * Building blocks every strategy is made of: a model's live decoding state (forward with any fed tokens, positions
+ * and mask; cache crop/gather/row selection, each traced), the next-token distribution (processed and recorded) and
+ * the choice of a token (argmax, a recorded draw, or a forced token). Speculative methods reuse these for
+ * draft/verify/commit on chains and trees.
+ */
+import type { DecoderSession, ForwardOutput } from '../model/decoder-session';
+import type { KvCache } from '../kv/cache';
+import type { ModelCallRecord, ModelRole, TokenSource } from '../trace/schema';
+import { processLogits, type ProcessorConfig } from '../logits/pipeline';
+import { pickArgmax, pickByDraw, describePick, type Pick } from '../logits/sampler';
+import type { RunContext } from './context';
+
+export interface FeedOptions {
+  inputIds: number[][];
+  /** Default: cache length + index for every row. */
+  positionIds?: number[][];
+  /** Tree/lookahead mask: for each fed position, the fed positions it may see besides the cache. */
+  visible?: number[][];
+  purpose: ModelCallRecord['purpose'];
+  logits: 'last' | 'all';
+  maskKind?: ModelCallRecord['maskKind'];
+  extras?: { attentions?: boolean; hiddenStates?: boolean | 'last'; exitLogits?: boolean; medusa?: boolean };
+}
+
+export interface FedOutput extends ForwardOutput {
+  callId: number;
+  /** Fed positions the logits belong to: index i of `logits` row r is fed index logitIndex(i). */
+  fedLength: number;
+}
+
+/** One model's decoding state within a run: its session, its cache, its role in the trace. */
+export class DecoderState {
+  cache: KvCache;
+  constructor(
+    readonly ctx: RunContext,
+    readonly session: DecoderSession,
+    readonly role: ModelRole,
+    batch = 1,
+  ) {
+    this.cache = session.emptyCache(batch);
+  }
+
+  /** One forward pass: waits at the run gate first (pause/cancel), then runs, records the call and keeps the new cache. */
+  async forward(o: FeedOptions): Promise<FedOutput> {
+    await this.ctx.gate.checkpoint();
+    const before = this.cache.length;
+    const out = await this.session.forward({
+      inputIds: o.inputIds,
+      ...(o.positionIds ? { positionIds: o.positionIds } : {}),
+      ...(o.visible ? { visible: o.visible } : {}),
+      cache: this.cache,
+      logits: o.logits,
+      ...(o.extras ? { extras: o.extras } : {}),
+    });
+    this.cache = out.cache;
+    const seq = o.inputIds[0]!.length;
+    const positions = o.positionIds ?? o.inputIds.map(() => Array.from({ length: seq }, (_, i) => before + i));
+    const callId = this.ctx.emitter.modelCall({
+      model: this.role,
+      purpose: o.purpose,
+      inputIds: o.inputIds,
+      positionIds: positions,
+      maskKind: o.maskKind ?? (o.visible ? 'tree' : 'causal'),
+      ...(o.visible ? { maskParents: o.visible } : {}),
+      cacheLenIn: before,
+      cacheLenOut: out.cache.length,
+      outputs: out.outputNames,
+      startedAt: out.startedAt,
+      durationMs: out.durationMs,
+    });
+    return { ...out, callId, fedLength: seq };
+  }
+
+  /** Rolls the cache back to `length` positions. */
+  crop(length: number): void {
+    const before = this.cache.length;
+    if (length === before) return;
+    this.cache = this.cache.crop(length);
+    this.ctx.emitter.cacheOp(this.role, 'crop', before, length);
+  }
+
+  /** Keeps these cache positions (a committed tree path), compacted in order. */
+  gather(positions: number[]): void {
+    const before = this.cache.length;
+    this.cache = this.cache.gather(positions);
+    this.ctx.emitter.cacheOp(this.role, 'gather', before, this.cache.length, positions);
+  }
+
+  /** New batch rows from these source rows: 'expand' (one row to many) or 'reorder' (beams). */
+  selectRows(rows: number[], op: 'expand' | 'reorder'): void {
+    this.cache = this.cache.selectRows(rows);
+    this.ctx.emitter.cacheOp(this.role, op, this.cache.length, this.cache.length, rows);
+  }
+}
+
+/** The logits of one row and one kept position of a forward output (a view, no copy). */
+export function logitsAt(out: ForwardOutput, row: number, index = out.positions - 1): Float32Array {
+  const v = out.vocab;
+  const at = (row * out.positions + index) * v;
+  return out.logits.subarray(at, at + v);
+}
+
+export interface Distribution {
+  distId: string;
+  scores: Float32Array;
+  logsumexp: number;
+}
+
+/**
+ * Processes one raw logits vector and records it. `fedIndex` is the index among the call's fed positions;
+ * `position` the absolute position of the token this distribution predicts.
+ */
+export function distribution(
+  ctx: RunContext,
+  raw: Float32Array,
+  seen: Iterable<number>,
+  at: { callId: number; model: ModelRole; row: number; fedIndex: number; position: number },
+  processors: ProcessorConfig = ctx.processors,
+): Distribution {
+  const p = processLogits(raw, seen, processors, { record: true, topk: ctx.topk });
+  const r = p.record!;
+  const distId = ctx.emitter.distribution({
+    callId: at.callId,
+    model: at.model,
+    row: at.row,
+    index: at.fedIndex,
+    position: at.position,
+    vocabSize: raw.length,
+    raw: r.raw,
+    stages: r.stages,
+    processed: r.processed,
+  });
+  return { distId, scores: p.scores, logsumexp: p.logsumexp };
+}
+
+export interface Chosen {
+  tokenId: number;
+  source: TokenSource;
+  pick: Pick;
+}
+
+/** Picks the next token: forced (what-if), a recorded draw when sampling, else argmax. Records the choice. */
+export function choose(ctx: RunContext, d: Distribution, outputIndex: number, source: TokenSource = 'target'): Chosen {
+  const forced = ctx.forced.get(outputIndex);
+  if (forced !== undefined) {
+    if (forced >= d.scores.length) throw new Error(`forced token ${forced} at output ${outputIndex} is outside the vocabulary (${d.scores.length})`);
+    const pick = describePick(d.scores, d.logsumexp, forced);
+    ctx.emitter.note('forced', `token ${forced} forced at output index ${outputIndex}`);
+    ctx.emitter.choice(d.distId, pick, 'forced');
+    return { tokenId: forced, source: 'forced', pick };
+  }
+  if (ctx.processors.doSample) {
+    const u = ctx.rng.next('sample');
+    const pick = pickByDraw(d.scores, d.logsumexp, u);
+    ctx.emitter.choice(d.distId, pick, 'sample', u);
+    return { tokenId: pick.tokenId, source, pick };
+  }
+  const pick = pickArgmax(d.scores, d.logsumexp);
+  ctx.emitter.choice(d.distId, pick, 'argmax');
+  return { tokenId: pick.tokenId, source, pick };
+}
+
+/** 'eos' / 'length' / undefined for a token just committed at outputIndex. */
+export function finishOf(ctx: RunContext, tokenId: number, outputIndex: number): 'eos' | 'length' | undefined {
+  if (ctx.eos.has(tokenId)) return 'eos';
+  if (outputIndex + 1 >= ctx.maxNewTokens) return 'length';
+  return undefined;
+}
+
+/** Appends tokens to the output and ends the step (then honours single-stepping). */
+export function commit(
+  ctx: RunContext,
+  outputIndex: number,
+  tokens: { id: number; source: TokenSource; distId?: string }[],
+  targetForwardPasses: number,
+  finish?: 'eos' | 'length',
+): void {
+  ctx.emitter.commit({ outputIndex, tokens, targetForwardPasses, ...(finish ? { finish } : {}) });
+  ctx.gate.endStep();
+}
