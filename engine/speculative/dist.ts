@@ -82,30 +82,39 @@ export function removeToken(p: ArrayLike<number>, token: number): Residual {
 export interface SampledToken {
   token: number;
   u: number;
-  /** Probability mass before `token` in id order: u landed in [cumBefore, cumBefore + prob). */
+  /** Probability mass before `token` in the sampling order: u landed in [cumBefore, cumBefore + prob). */
   cumBefore: number;
   prob: number;
+  /** 0-based position of the token in the sampling order. */
+  rank: number;
 }
 
 /**
- * Inverse-CDF sampling in token-id order with one uniform u. Tokens with zero probability are never returned,
- * even when rounding leaves the total slightly below u (the last token with mass is taken then).
+ * Inverse-CDF sampling with one uniform u, in the engine's one sampling order (engine/logits/sampler.ts):
+ * descending probability, ties by ascending id — so u reads on the same number line as every other choice.
+ * Tokens with zero probability are never returned; rounding slack above the total goes to the last token.
  */
 export function sampleFromDistribution(dist: ArrayLike<number>, u: number): SampledToken {
   if (!(u >= 0 && u < 1)) throw new Error(`sampleFromDistribution: u must be in [0, 1), got ${u}`);
-  const total = sum(dist);
+  const order: number[] = [];
+  let total = 0;
+  for (let i = 0; i < dist.length; i++) {
+    if (dist[i] > 0) {
+      order.push(i);
+      total += dist[i];
+    }
+  }
   if (!(total > 0)) throw new Error('sampleFromDistribution: distribution has no mass');
+  order.sort((a, b) => dist[b] - dist[a] || a - b);
   const target = u * total;
   let cum = 0;
-  let lastWithMass = -1;
-  for (let i = 0; i < dist.length; i++) {
-    const prob = dist[i];
-    if (prob <= 0) continue;
-    if (target < cum + prob) return { token: i, u, cumBefore: cum / total, prob: prob / total };
+  for (let rank = 0; rank < order.length; rank++) {
+    const token = order[rank];
+    const prob = dist[token];
+    if (target < cum + prob || rank === order.length - 1) return { token, u, cumBefore: cum / total, prob: prob / total, rank };
     cum += prob;
-    lastWithMass = i;
   }
-  return { token: lastWithMass, u, cumBefore: (cum - dist[lastWithMass]) / total, prob: dist[lastWithMass] / total };
+  throw new Error('unreachable');
 }
 
 /** The `count` largest entries as {id, prob}, largest first, lowest id first among ties (for trace top-k lists). */
