@@ -7,6 +7,8 @@ import type { Strategy } from './strategy';
 import { autoregressive } from './autoregressive';
 import { beamSearch } from './beam';
 import { contrastiveSearch } from './contrastive';
+import { jacobi } from './jacobi';
+import { jacobiKv } from './jacobi-kv';
 
 export const DEFAULT_METHOD = 'autoregressive';
 
@@ -19,6 +21,7 @@ export function registerStrategy(s: Strategy): void {
 }
 
 for (const s of [autoregressive, beamSearch, contrastiveSearch]) registerStrategy(s);
+for (const s of [jacobi, jacobiKv]) registerStrategy(s);
 
 export function listMethods(): MethodDescription[] {
   return [...strategies.values()].map((s) => s.description);
