@@ -88,18 +88,21 @@ export function processLogits(
     return { scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: { ...rawSummary, support: countFinite(raw) } } };
   }
   const s = new Float32Array(raw);
-  const rawIds = rawSummary.topk.map((e) => e.id);
+  // Raw top-k ids still alive before the current stage.
+  let alive = rawSummary.topk.map((e) => e.id).filter((id) => raw[id] !== -Infinity);
   const stageRecords: ProcessorStage[] = [];
   let finite = countFinite(s);
   for (const st of stages) {
     st.apply(s, seen);
     const nowFinite = countFinite(s);
     const lse = logSumExp(s);
+    const removedIds = alive.filter((id) => s[id] === -Infinity);
+    alive = alive.filter((id) => s[id] !== -Infinity);
     stageRecords.push({
       name: st.name,
       params: st.params,
       removedCount: finite - nowFinite,
-      removedIds: rawIds.filter((id) => s[id] === -Infinity && raw[id] !== -Infinity),
+      removedIds,
       topk: topkEntries(s, lse, topKIds(s, k)),
       logsumexp: lse,
     });
