@@ -1,10 +1,11 @@
 /**
  * Statistics of a parsed trace for `decodescope stats`: the footer's summary when there is one, otherwise
- * one derived from the records (a truncated trace still gets numbers), plus record counts and model-call timing.
- * No node: imports.
+ * the engine's own summarize() over the records (a truncated trace still gets numbers), plus record counts and
+ * model-call timing. No node: imports.
  */
 import type { ParsedTrace } from './reader';
 import type { Summary } from './schema';
+import { summarize } from './summary';
 
 export interface CallTiming {
   calls: number;
@@ -23,48 +24,6 @@ export interface TraceStats {
   records: Record<string, number>;
   /** Per "role/purpose" (e.g. "target/decode"). */
   modelCalls: Record<string, CallTiming>;
-}
-
-/** Derives the footer summary's numbers from commit and model_call records. */
-export function deriveSummary(trace: ParsedTrace): Summary {
-  const tokenIds: number[] = [];
-  const acceptLengths: number[] = [];
-  let targetPasses = 0;
-  let draftPasses = 0;
-  let drafted = 0;
-  let accepted = 0;
-  let first = Infinity;
-  let last = -Infinity;
-  let finish: Summary['finishReason'] = 'cancelled';
-  for (const r of trace.events) {
-    if (r.type === 'model_call') {
-      if (r.model === 'target') targetPasses++;
-      else draftPasses++;
-      first = Math.min(first, r.startMs);
-      last = Math.max(last, r.startMs + r.durationMs);
-    } else if (r.type === 'commit') {
-      for (const t of r.tokens) tokenIds.push(t.id);
-      acceptLengths.push(r.tokens.length);
-      if (r.finish) finish = r.finish;
-    } else if (r.type === 'verify') {
-      drafted += r.decisions.length;
-      accepted += r.acceptedLength;
-    }
-  }
-  const wallMs = Number.isFinite(first) ? last - first : 0;
-  return {
-    text: '',
-    tokenIds,
-    newTokens: tokenIds.length,
-    targetForwardPasses: targetPasses,
-    draftForwardPasses: draftPasses,
-    acceptLengths,
-    tau: targetPasses > 0 ? tokenIds.length / targetPasses : 0,
-    acceptanceRate: drafted > 0 ? accepted / drafted : null,
-    wallMs,
-    tokensPerSecond: wallMs > 0 ? tokenIds.length / (wallMs / 1000) : 0,
-    finishReason: finish,
-  };
 }
 
 export function traceStats(trace: ParsedTrace): TraceStats {
@@ -87,7 +46,7 @@ export function traceStats(trace: ParsedTrace): TraceStats {
     method: trace.header.method.name,
     status: trace.footer ? trace.footer.status : 'truncated',
     summarySource: trace.footer ? 'footer' : 'records',
-    summary: trace.footer ? trace.footer.summary : deriveSummary(trace),
+    summary: trace.footer ? trace.footer.summary : summarize(trace.events),
     promptTokens: trace.header.prompt.tokenIds.length,
     steps: steps.size,
     records,

@@ -117,18 +117,25 @@ export async function runCommand(argv: string[]): Promise<number> {
   if ((request.record?.attentions || request.record?.hiddenStates) && !out) {
     throw new UsageError('--record-attentions/--record-hidden-states need --out (tensors go to a sidecar next to the trace)');
   }
-  const { startRun, listMethods } = await import('../../index');
-  const known = listMethods().map((m) => m.name);
-  if (!known.includes(request.method)) throw new UsageError(`--method: unknown method '${request.method}' (known: ${known.join(', ')})`);
-
-  const writer = out ? new TraceWriter(out, { sidecar: Boolean(request.record?.attentions || request.record?.hiddenStates) }) : null;
+  const { startRun, RunRequestError } = await import('../../index');
+  // Tensors reach the sidecar through TraceWriter.writeTensor once the engine records them; until then the engine
+  // notes in the trace that it recorded distributions only, and no sidecar is announced.
+  const writer = out ? new TraceWriter(out) : null;
   const progress = new ProgressLine(request.params.max_new_tokens, Boolean(values.progress));
   const onRecord = (record: TraceRecord) => {
     writer?.write(record);
     if (record.type === 'commit') progress.advance(record.tokens.length);
   };
   let interrupted = false;
-  const controller = startRun(request, onRecord);
+  let controller;
+  try {
+    controller = startRun(request, onRecord);
+  } catch (e) {
+    writer?.close();
+    // Rejected before anything ran (unknown method, bad parameter combination): a usage error.
+    if (e instanceof RunRequestError) throw new UsageError(e.message.replace(/^method: /, '--method: '));
+    throw e;
+  }
   const onSigint = () => {
     interrupted = true;
     controller.cancel();
