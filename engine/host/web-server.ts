@@ -44,7 +44,7 @@ export interface WebServerOptions {
   demoDir?: string;
   /** Open the URL in a browser when one is available and not in CI. */
   open?: boolean;
-  /** A fixed token (tests, scripted setups). Default: random per run. */
+  /** A fixed token (tests, scripted setups). Default: $DECODESCOPE_TOKEN if set, else random per run. */
   token?: string;
   /** The engine the WebSocket clients drive. Default: the real engine, loaded on first use. */
   engine?: EngineFacade | (() => Promise<EngineFacade>);
@@ -96,7 +96,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   if (!existsSync(options.rendererDir)) {
     throw new Error(`web server: renderer folder ${options.rendererDir} does not exist; run \`npm run build:renderer\``);
   }
-  const token = options.token ?? newToken();
+  const token = options.token ?? process.env.DECODESCOPE_TOKEN ?? newToken();
   if (token.length < 16) throw new Error('web server: token must be at least 16 characters');
   const demoDir = options.demoDir ?? repoPath('assets/demo');
   const log = options.log ?? (() => {});

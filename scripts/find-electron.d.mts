@@ -1,0 +1,2 @@
+export type ElectronBinary = { path: string; reason?: undefined } | { path: null; reason: string };
+export declare function findElectronBinary(env?: NodeJS.ProcessEnv): ElectronBinary;
