@@ -8,9 +8,9 @@
  *     level ℓ ≥ 1 column i (position p+ℓ+i) sees L0'[0..i] and column i of levels 1..ℓ — a contiguous causal
  *     context p..p+i+ℓ read along the diagonal;
  *     guess n-gram tokens (positions p+1..p+N−1) see `last` and, causally, their own n-gram only.
- * - separate passes, for standard exports with a 2-D mask: the same contexts spelled out as ordinary causal rows
- *   that all start with `last` at position p, run as batch rows (window columns right-padded; padding sits after
- *   every real token, so causal attention never lets a real token see it).
+ * - separate passes, for standard exports with a 2-D mask: the same contexts spelled out as ordinary causal rows,
+ *   run as batch rows: window columns that start with `last` at position p (right-padded; padding sits after every
+ *   real token, so causal attention never lets a real token see it), then the guesses on a cache holding `last`.
  *
  * Both forms give, for every window top-level column and every guess token, the same context — the test
  * `logits(single pass) == logits(separate rows)` is the mask/position check of §1.3.
@@ -97,14 +97,15 @@ export interface SeparatePassLayout {
   windowRows: CausalRow[];
   /** Per top-level column: [row, index] whose output is that column's pick. */
   topOutputs: [number, number][];
-  /** Verification rows [last, ...guess], one per candidate (all N tokens long). */
+  /** Verification rows, one per candidate: its N−1 guess tokens at p+1.., run on the cache extended by `last`. */
   guessRows: CausalRow[];
 }
 
 /**
  * The window branch as causal rows: while only level 0 exists it is the single row [last, level 0]; afterwards
  * column i becomes the row L0'[0..i] + column i of levels 1..top. The first token of every row is `last`, so any
- * row's output 0 is the next token.
+ * row's output 0 is the next token. The verification rows come second: they continue a cache that already holds
+ * `last` (taken from the window pass), so they feed the guesses only.
  */
 export function separatePassLayout(last: number, lastPosition: number, window: LookaheadWindow, candidates: readonly (readonly number[])[], padToken = last): SeparatePassLayout {
   const level0 = window.levels[0]!;
@@ -130,10 +131,7 @@ export function separatePassLayout(last: number, lastPosition: number, window: L
     }
     topOutputs = windowRows.map((r, i) => [i, r.length - 1]);
   }
-  const guessRows = candidates.map((g) => {
-    const ids = [last, ...g];
-    return { inputIds: ids, positionIds: ids.map((_, k) => lastPosition + k), length: ids.length };
-  });
+  const guessRows = candidates.map((g) => ({ inputIds: [...g], positionIds: g.map((_, k) => lastPosition + 1 + k), length: g.length }));
   return { windowRows, topOutputs, guessRows };
 }
 

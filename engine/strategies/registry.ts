@@ -9,6 +9,7 @@ import { beamSearch } from './beam';
 import { contrastiveSearch } from './contrastive';
 import { jacobi } from './jacobi';
 import { jacobiKv } from './jacobi-kv';
+import { lookahead } from './lookahead';
 
 export const DEFAULT_METHOD = 'autoregressive';
 
@@ -21,7 +22,7 @@ export function registerStrategy(s: Strategy): void {
 }
 
 for (const s of [autoregressive, beamSearch, contrastiveSearch]) registerStrategy(s);
-for (const s of [jacobi, jacobiKv]) registerStrategy(s);
+for (const s of [jacobi, jacobiKv, lookahead]) registerStrategy(s);
 
 export function listMethods(): MethodDescription[] {
   return [...strategies.values()].map((s) => s.description);

@@ -46,15 +46,15 @@ export function lookaheadSim(lm: ToyLm, prompt: readonly number[], maxNew: numbe
       guessPicks = layout.guessRows.map((rows) => rows.map(pickAt));
     } else {
       const layout = separatePassLayout(last, p, window, candidates);
-      const rowPick = (row: { inputIds: number[]; positionIds: number[] }, idx: number) => {
+      const rowPick = (base: number[], row: { inputIds: number[]; positionIds: number[] }, idx: number) => {
         row.positionIds.forEach((pos, m) => {
-          if (pos !== p + m) throw new Error(`row position ${pos} at ${m}, expected ${p + m}`);
+          if (pos !== p + base.length + m) throw new Error(`row position ${pos} at ${m}, expected ${p + base.length + m}`);
         });
-        return lm.pick([...cached, ...row.inputIds.slice(0, idx + 1)]);
+        return lm.pick([...cached, ...base, ...row.inputIds.slice(0, idx + 1)]);
       };
-      first = rowPick(layout.windowRows[0]!, 0);
-      topPicks = layout.topOutputs.map(([r, i]) => rowPick(layout.windowRows[r]!, i));
-      guessPicks = layout.guessRows.map((row) => row.inputIds.slice(1).map((_, j) => rowPick(row, j + 1)));
+      first = rowPick([], layout.windowRows[0]!, 0);
+      topPicks = layout.topOutputs.map(([r, i]) => rowPick([], layout.windowRows[r]!, i));
+      guessPicks = layout.guessRows.map((row) => row.inputIds.map((_, j) => rowPick([last], row, j)));
     }
     const verification = verifyCandidates(first, candidates, guessPicks);
     const update = advanceWindow(window, config, topPicks, last, pool);

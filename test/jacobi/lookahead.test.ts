@@ -68,7 +68,8 @@ describe('lookahead inputs and masks', () => {
       [1, 2],
       [2, 3],
     ]);
-    expect(sep.guessRows[0]!.inputIds).toEqual([7, 300, 301]);
+    expect(sep.guessRows[0]!.inputIds).toEqual([300, 301]);
+    expect(sep.guessRows[0]!.positionIds).toEqual([11, 12]);
     for (const [k, top] of layout.topRows.entries()) {
       const single = layout.visible[top]!.map((j) => layout.inputIds[j]);
       const [r, i] = sep.topOutputs[k]!;
