@@ -99,13 +99,18 @@ export function speculativeSamplingAccept(
   return finish('speculative-sampling', drafts, decisions, null, { token: draw.token, source: 'bonus', position: k, rule: 'sample', draw });
 }
 
-/** Greedy rule (assisted generation): accept while d_i == argmax p_i; the final token is argmax p_{k+1}. */
-export function greedyMatchAccept(draftTokens: readonly number[], targets: readonly Float32Array[]): ChainAcceptance {
+/**
+ * Greedy rule (assisted generation): accept while d_i == argmax p_i; the final token is argmax p_{k+1}.
+ * `scores` (the processed logits) decide the argmax when given: probabilities rounded to float32 can tie where
+ * the scores do not, and plain greedy decoding takes the argmax of the scores.
+ */
+export function greedyMatchAccept(draftTokens: readonly number[], targets: readonly Float32Array[], scores?: readonly Float32Array[]): ChainAcceptance {
   checkShapes(draftTokens.length, targets.length);
+  const best = (i: number) => argmax(scores ? scores[i] : targets[i]);
   const decisions: TokenDecision[] = [];
   for (let i = 0; i < draftTokens.length; i++) {
     const token = draftTokens[i];
-    const targetArgmax = argmax(targets[i]);
+    const targetArgmax = best(i);
     const accepted = token === targetArgmax;
     decisions.push({
       index: i,
@@ -120,7 +125,7 @@ export function greedyMatchAccept(draftTokens: readonly number[], targets: reado
     }
   }
   const k = draftTokens.length;
-  return finish('greedy-match', draftTokens, decisions, null, { token: argmax(targets[k]), source: 'bonus', position: k, rule: 'argmax' });
+  return finish('greedy-match', draftTokens, decisions, null, { token: best(k), source: 'bonus', position: k, rule: 'argmax' });
 }
 
 /**
