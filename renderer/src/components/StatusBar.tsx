@@ -1,0 +1,56 @@
+/** Status bar: model + capabilities · step i/N · τ · acceptance · tokens/s · engine state. */
+import { useApp } from '../store/store';
+import { formatNumber, formatPercent } from '../format/format';
+
+export function StatusBar() {
+  const trace = useApp((s) => s.trace);
+  useApp((s) => s.traceVersion);
+  const cursor = useApp((s) => s.cursor);
+  const transport = useApp((s) => s.transport);
+  const status = useApp((s) => s.engineStatus);
+  const runState = useApp((s) => s.runState);
+  const source = useApp((s) => s.source);
+  const model = trace.header?.models.find((m) => m.role === 'target') ?? trace.header?.models[0];
+  const m = trace.metrics();
+  const caps = model
+    ? [
+        model.manifest.kvCache && 'kv-cache',
+        model.manifest.treeMask && 'tree-mask',
+        model.manifest.attentions && 'attentions',
+        model.manifest.hiddenStates && 'hidden',
+        model.manifest.medusaHeads ? `medusa×${model.manifest.medusaHeads}` : null,
+      ].filter(Boolean)
+    : [];
+  const engineText =
+    transport === 'offline'
+      ? 'no engine (traces only)'
+      : status.state === 'ready'
+        ? `engine ready · ${transport === 'websocket' ? 'web' : 'desktop'}${runState === 'running' ? ' · running' : runState === 'paused' ? ' · paused' : ''}`
+        : `engine ${status.state}${status.message ? `: ${status.message}` : ''}`;
+  return (
+    <footer className="panel status" data-testid="status-bar">
+      <span title="model and what it can show">
+        <b>{model?.id ?? '—'}</b>
+        {model ? <span className="muted"> · {model.manifest.numLayers}L · V {model.manifest.vocabSize.toLocaleString('en-US')}</span> : null}
+        {caps.map((c) => (
+          <span className="cap" key={String(c)}>{c}</span>
+        ))}
+      </span>
+      <span>
+        {trace.header?.method.name ?? ''}
+        {source.warnings.length ? <span className="muted" title={source.warnings.join('\n')}> · ⚠ {source.warnings.length}</span> : null}
+      </span>
+      <span className="num" data-testid="status-step">
+        step {cursor.stepIdx >= 0 ? cursor.stepIdx + 1 : 0}/{trace.steps.length}
+      </span>
+      <span className="num">τ {formatNumber(m.tau)}</span>
+      <span className="num">acceptance {m.acceptanceRate === null ? 'n/a' : formatPercent(m.acceptanceRate)}</span>
+      <span className="num">{formatNumber(m.tokensPerSecond, 1)} tok/s</span>
+      <span className="spacer" />
+      <span data-testid="engine-state">
+        <span className={`dot ${transport === 'offline' ? 'offline' : status.state}`} />
+        {engineText}
+      </span>
+    </footer>
+  );
+}
