@@ -67,6 +67,8 @@ function decodeFrame(raw: unknown): { ok: true; value: unknown } | { ok: false; 
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const runs = new Map<string, HostedRun>();
+  /** The last run_state sent per run, so an engine that reports its own transitions is not echoed. */
+  const reportedStates = new Map<string, RunState>();
   let closed = false;
   let enginePromise: Promise<EngineFacade> | undefined;
 
@@ -90,6 +92,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const fail = (id: number, error: string): void => send({ kind: 'response', id, ok: false, error });
 
   const stateOf = (run: HostedRun): RunState => (run.state === 'paused' ? 'paused' : 'running');
+  const reportState = (runId: string, state: RunState): void => {
+    reportedStates.set(runId, state);
+    send({ kind: 'run_state', runId, state });
+  };
 
   async function startRun(id: number, request: ClientRequest & { kind: 'start_run' }): Promise<void> {
     const facade = await engine();
@@ -105,23 +111,27 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       },
       onState(state) {
         if (runId === undefined) earlyStates.push(state);
-        else send({ kind: 'run_state', runId, state });
+        else reportState(runId, state);
       },
     });
     runId = run.runId;
     runs.set(runId, run);
     reply(id, { runId });
     for (const record of early) send({ kind: 'record', runId, record });
-    for (const state of earlyStates) send({ kind: 'run_state', runId, state });
+    for (const state of earlyStates) reportState(runId, state);
+    // The client learns the starting state (a startPaused run begins paused).
+    if (!reportedStates.has(runId)) reportState(runId, stateOf(run));
     const finishedId = runId;
     run.done.then(
       (value) => {
         runs.delete(finishedId);
+        reportedStates.delete(finishedId);
         const end = runEndOf(value);
         send({ kind: 'run_end', runId: finishedId, ...end });
       },
       (error: unknown) => {
         runs.delete(finishedId);
+        reportedStates.delete(finishedId);
         send({ kind: 'run_end', runId: finishedId, status: 'error', error: errorMessage(error) });
       },
     );
@@ -135,7 +145,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     }
     await run[action]();
     reply(id, { runId, state: stateOf(run) });
-    if (action !== 'cancel') send({ kind: 'run_state', runId, state: stateOf(run) });
+    if (action !== 'cancel' && reportedStates.get(runId) !== stateOf(run)) reportState(runId, stateOf(run));
   }
 
   async function dispatch(request: ClientRequest): Promise<void> {

@@ -169,6 +169,33 @@ describe('web server + engine', () => {
     expect(await client.response(32)).toMatchObject({ ok: true });
     expect((await client.runEnd(runId)).status).toBe('cancelled');
     expect(client.recordsOf(runId).at(-1)).toMatchObject({ type: 'footer', status: 'cancelled' });
+    // run_state tells each transition once: paused at start, running for the step, paused after it.
+    const states = client.messages.flatMap((m) => (m.kind === 'run_state' && m.runId === runId ? [m.state] : []));
+    expect(states).toEqual(['paused', 'running', 'paused']);
+    client.ws.close();
+  });
+
+  it('pauses and resumes a running run', async () => {
+    const client = await TestClient.open();
+    client.send({ kind: 'start_run', id: 50, request: greedy(2000) });
+    const started = await client.response(50);
+    if (!started.ok) throw new Error(started.error);
+    const { runId } = started.result as { runId: string };
+    const commits = () => client.recordsOf(runId).filter((r) => r.type === 'commit').length;
+    await client.until(() => (commits() >= 2 ? true : undefined));
+    client.send({ kind: 'pause', id: 51, runId });
+    expect(await client.response(51)).toMatchObject({ ok: true, result: { state: 'paused' } });
+    await new Promise((r) => setTimeout(r, 300));
+    const whilePaused = commits();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(commits()).toBe(whilePaused);
+    client.send({ kind: 'resume', id: 52, runId });
+    expect(await client.response(52)).toMatchObject({ ok: true, result: { state: 'running' } });
+    await client.until(() => (commits() > whilePaused ? true : undefined));
+    client.send({ kind: 'cancel', id: 53, runId });
+    expect((await client.runEnd(runId)).status).toBe('cancelled');
+    const states = client.messages.flatMap((m) => (m.kind === 'run_state' && m.runId === runId ? [m.state] : []));
+    expect(states).toEqual(['running', 'paused', 'running']);
     client.ws.close();
   });
 
