@@ -7,9 +7,11 @@ import type { Strategy } from './strategy';
 import { autoregressive } from './autoregressive';
 import { beamSearch } from './beam';
 import { contrastiveSearch } from './contrastive';
+import { speculativeFamily } from './speculative-family';
 import { jacobi } from './jacobi';
 import { jacobiKv } from './jacobi-kv';
 import { lookahead } from './lookahead';
+import { sjd } from './sjd';
 
 export const DEFAULT_METHOD = 'autoregressive';
 
@@ -22,7 +24,8 @@ export function registerStrategy(s: Strategy): void {
 }
 
 for (const s of [autoregressive, beamSearch, contrastiveSearch]) registerStrategy(s);
-for (const s of [jacobi, jacobiKv, lookahead]) registerStrategy(s);
+for (const s of speculativeFamily) registerStrategy(s);
+for (const s of [jacobi, jacobiKv, lookahead, sjd]) registerStrategy(s);
 
 export function listMethods(): MethodDescription[] {
   return [...strategies.values()].map((s) => s.description);
