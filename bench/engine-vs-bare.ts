@@ -1,0 +1,85 @@
+/**
+ * Section "greedy": the engine with full tracing (every record built and written to a trace file) against a
+ * bare onnxruntime-node greedy loop and against transformers.js `generate`, same model, same session options,
+ * same prompt ids, same number of new tokens. All three must produce the same token ids (checked).
+ * Goals (issue 3): engine ≥ 0.95× bare, engine ≥ 1.0× transformers.js.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRun, loadModel, bundledModelsDir } from '../engine/index';
+import { TraceWriter } from '../engine/trace/writer';
+import { BareGreedy } from './bare-greedy';
+import { TransformersJsGreedy } from './transformers-js';
+import { interleaved, registerSection, type BenchConfig, type SectionResult } from './registry';
+
+const MODEL_ID = 'target';
+
+async function run(config: BenchConfig): Promise<SectionResult> {
+  const model = await loadModel(MODEL_ID);
+  const promptIds = model.tokenizer.encode(config.prompt);
+  const m = model.manifest;
+  const eos: number[] = [];
+  const modelFile = join(bundledModelsDir(), MODEL_ID, 'onnx/model.onnx');
+  const bare = await BareGreedy.open(modelFile, m.numLayers, m.numKvHeads, m.headDim);
+  const tjs = await TransformersJsGreedy.open(bundledModelsDir(), MODEL_ID);
+  const dir = mkdtempSync(join(tmpdir(), 'ds-bench-'));
+  const ids: Record<string, number[]> = {};
+
+  // No EOS stop anywhere (eos_token_id: []), so every contender makes exactly `tokens` tokens.
+  const engineOnce = async (): Promise<number> => {
+    const writer = new TraceWriter(join(dir, 'bench.jsonl'));
+    const started = performance.now();
+    const controller = startRun(
+      { method: 'autoregressive', prompt: config.prompt, params: { max_new_tokens: config.tokens, do_sample: false, eos_token_id: [] } },
+      (r) => writer.write(r),
+    );
+    const footer = await controller.done;
+    const ms = performance.now() - started;
+    writer.close();
+    ids.engine = footer.summary.tokenIds;
+    return (footer.summary.newTokens * 1000) / ms;
+  };
+  const bareOnce = async (): Promise<number> => {
+    const started = performance.now();
+    const out = await bare.generate(promptIds, config.tokens, eos);
+    const ms = performance.now() - started;
+    ids.bare = out;
+    return (out.length * 1000) / ms;
+  };
+  const tjsOnce = async (): Promise<number> => {
+    const started = performance.now();
+    const out = await tjs.generate(promptIds, config.tokens);
+    const ms = performance.now() - started;
+    ids.tjs = out;
+    return (out.length * 1000) / ms;
+  };
+
+  config.log(`greedy: ${config.tokens} new tokens, prompt ${promptIds.length} tokens; engine / bare / transformers.js`);
+  const [engineTps, bareTps, tjsTps] = await interleaved([engineOnce, bareOnce, tjsOnce], config.warmup, config.reps, config.log);
+  await bare.release();
+  await tjs.release();
+  rmSync(dir, { recursive: true, force: true });
+
+  const notes: string[] = [];
+  const same = (a: number[] | undefined, b: number[] | undefined) => JSON.stringify(a) === JSON.stringify(b);
+  notes.push(
+    same(ids.engine, ids.bare) && same(ids.engine, ids.tjs)
+      ? `All three produced the same ${ids.engine?.length} token ids.`
+      : `TOKEN MISMATCH: engine ${JSON.stringify(ids.engine?.slice(0, 12))}…, bare ${JSON.stringify(ids.bare?.slice(0, 12))}…, transformers.js ${JSON.stringify(ids.tjs?.slice(0, 12))}…`,
+  );
+  notes.push('Timed: from the call to the last token (prefill included); the engine time includes building every trace record and writing the trace file.');
+  return {
+    title: 'Greedy decoding: engine (full tracing) vs bare onnxruntime-node vs transformers.js',
+    baseline: 'bare onnxruntime-node loop',
+    contenders: [
+      { name: 'bare onnxruntime-node loop', detail: 'KV cache, argmax in JS, no tracing', tokensPerSecond: bareTps, tokens: config.tokens },
+      { name: 'engine, full tracing', detail: 'autoregressive, top-20 distributions, trace written to disk', tokensPerSecond: engineTps, tokens: config.tokens, goal: 0.95 },
+      { name: 'transformers.js generate', detail: '@huggingface/transformers, local files, greedy', tokensPerSecond: tjsTps, tokens: config.tokens },
+    ],
+    extraRatios: [{ contender: 'engine, full tracing', reference: 'transformers.js generate', goal: 1.0 }],
+    notes,
+  };
+}
+
+registerSection({ id: 'greedy', title: 'Greedy: engine vs bare ORT vs transformers.js', run });

@@ -1,0 +1,72 @@
+/**
+ * The benchmark is a list of sections. Each section measures a baseline and some contenders in the same run
+ * (so they share the machine's state), and reports contenders as ratios to that baseline. Later work adds a
+ * section (speculative methods vs greedy, Jacobi vs greedy, …) by calling registerSection in its own file and
+ * importing that file from bench/run-all.ts.
+ */
+
+export interface BenchConfig {
+  /** Timed repetitions per contender (after warm-up). */
+  reps: number;
+  warmup: number;
+  /** New tokens per generation. */
+  tokens: number;
+  prompt: string;
+  log(message: string): void;
+}
+
+/** One timed contender: tokens/s per repetition. */
+export interface Contender {
+  name: string;
+  /** What it is, in a few words (shown under the table). */
+  detail: string;
+  tokensPerSecond: number[];
+  /** Tokens generated per repetition (equal across contenders when they are comparable). */
+  tokens: number;
+  /** Goal as a minimum ratio to the baseline, when the project states one. */
+  goal?: number;
+}
+
+export interface SectionResult {
+  title: string;
+  /** Name of the contender the ratios are relative to. */
+  baseline: string;
+  contenders: Contender[];
+  /** Extra ratios that are goals against a non-baseline contender: [contender, reference, goal]. */
+  extraRatios?: Array<{ contender: string; reference: string; goal?: number }>;
+  notes: string[];
+}
+
+export interface BenchSection {
+  id: string;
+  title: string;
+  run(config: BenchConfig): Promise<SectionResult>;
+}
+
+const sections: BenchSection[] = [];
+
+export function registerSection(section: BenchSection): void {
+  if (sections.some((s) => s.id === section.id)) throw new Error(`bench section '${section.id}' registered twice`);
+  sections.push(section);
+}
+
+export function allSections(): readonly BenchSection[] {
+  return sections;
+}
+
+/** Runs `fns` round-robin `reps` times after `warmup` rounds, so slow drifts of the machine hit every contender alike. */
+export async function interleaved(fns: Array<() => Promise<number>>, warmup: number, reps: number, log: (m: string) => void): Promise<number[][]> {
+  for (let w = 0; w < warmup; w++) for (const fn of fns) await fn();
+  const results: number[][] = fns.map(() => []);
+  for (let r = 0; r < reps; r++) {
+    for (const [i, fn] of fns.entries()) results[i].push(await fn());
+    log(`  rep ${r + 1}/${reps}: ${results.map((x) => x[r].toFixed(1)).join(' / ')} tok/s`);
+  }
+  return results;
+}
+
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
