@@ -8,7 +8,7 @@ const dir = process.argv[2];
 const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
 const L = cfg.num_hidden_layers, KV = cfg.num_key_value_heads, DH = cfg.hidden_size / cfg.num_attention_heads;
 const opts = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
-const ids = [5, 17, 300, 42, 7, 99, 1000, 3];
+const ids = [5, 17, 300, 42, 7, 99, 1000, 3].map((x) => x % cfg.vocab_size);
 const S = ids.length;
 const i64 = (a, dims) => new ort.Tensor('int64', BigInt64Array.from(a.map(BigInt)), dims);
 const emptyPast = (n) => Object.fromEntries(Array.from({ length: n }, (_, i) => ['key', 'value']
