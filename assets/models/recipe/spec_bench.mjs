@@ -102,10 +102,11 @@ const T = await Model.load(path.join(tdir, 'onnx', 'model.onnx'));
 const D = await Model.load(dpath);
 const enc = (s) => tok.encode(s, { add_special_tokens: false }).ids;
 await greedy(T, enc(PROMPTS[0])); await speculative(T, D, enc(PROMPTS[0])); // warm-up
-let tg = 0, ts = 0, tokens = 0, passes = 0, acc = 0, prop = 0, exact = 0;
+let tg = 0, ts = 0, tokens = 0, passes = 0, acc = 0, prop = 0, exact = 0, first = null;
 for (const p of PROMPTS) {
   const ids = enc(p);
   let t0 = performance.now(); const g = await greedy(T, ids); tg += performance.now() - t0;
+  first ??= g.slice(0, 24);
   t0 = performance.now(); const s = await speculative(T, D, ids); ts += performance.now() - t0;
   tokens += s.out.length; passes += s.passes; acc += s.accepted; prop += s.proposed;
   if (JSON.stringify(g) === JSON.stringify(s.out)) exact++;
@@ -113,4 +114,4 @@ for (const p of PROMPTS) {
 console.log(JSON.stringify({ drafter: path.relative(process.cwd(), dpath), k: K, prompts: PROMPTS.length, new_tokens: NEW,
   tokens_per_target_pass: +(tokens / passes).toFixed(3), draft_acceptance: +(acc / prop).toFixed(3),
   identical_to_greedy: `${exact}/${PROMPTS.length}`, greedy_ms_per_token: +(tg / tokens).toFixed(3),
-  speculative_ms_per_token: +(ts / tokens).toFixed(3), speedup: +(tg / ts).toFixed(3) }));
+  speculative_ms_per_token: +(ts / tokens).toFixed(3), speedup: +(tg / ts).toFixed(3), first_prompt_greedy_ids: first }));
