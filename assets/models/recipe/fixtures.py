@@ -223,6 +223,14 @@ def main(root, tok_dir):
     json.dump({"generated_by": "assets/models/recipe/fixtures.py", "tokenizer": "plain bytes: id 0 = <|endoftext|>, ids 1..256 = bytes 0..255",
                "expected_note": "expected.* = torch fp32 prefill of input_ids with empty past, position_ids 0..n-1, all-ones mask; max abs diff <= 1e-4 (fp16: 1e-2)",
                "fixtures": index}, open(os.path.join(root, "index.json"), "w"), indent=1)
+    with open(os.path.join(root, "README.md"), "w") as fh:
+        fh.write("# ONNX test fixtures (generated)\n\nMade by `assets/models/recipe/fixtures.py` (tiny random weights, byte "
+                 "vocabulary of 257 ids, 2 layers, width 32, 4 heads x 8). `index.json` lists every fixture's file, "
+                 "inputs/outputs (name, dtype, symbolic shape) and a torch reference (`expected`: last-position logits "
+                 "of a prefill). `assets/models/recipe/check_fixtures.mjs` checks them with onnxruntime-node (prefill "
+                 "and one decode step with past).\n\n| fixture | what it is |\n|---|---|\n")
+        for k, v in index.items():
+            fh.write(f"| `{k}/{v['file']}` | {v['description']} |\n")
     print("fixtures:", ", ".join(index))
 
 
