@@ -33,7 +33,7 @@ export interface ChainProposer {
   /** Up to maxTokens drafts continuing `seq` (the committed sequence, prompt included). */
   propose(seq: readonly number[], maxTokens: number, policy: DraftLengthPolicy): Promise<ChainProposal>;
   /** After verification, before the commit: `seq` is the new committed sequence. Crop caches, update tables. */
-  afterVerify?(seq: readonly number[], proposal: ChainProposal, accepted: number): void | Promise<void>;
+  afterVerify?(seq: readonly number[], proposal: ChainProposal, accepted: number, target: DecoderState): void | Promise<void>;
 }
 
 export interface ChainStats {
@@ -51,11 +51,18 @@ function roomBeforeForced(ctx: RunContext, outputIndex: number): number {
   return room;
 }
 
+/** The decision that ended drafting is the informative one; the others only say "keep going". */
 function describeDecisions(decisions: readonly DraftLengthDecision[]): string {
-  return decisions.map((d) => `${d.event}: ${d.reason}`).join('; ');
+  const stop = decisions.find((d) => d.continue === false) ?? decisions[decisions.length - 1];
+  return stop ? `stopped: ${stop.reason}` : '';
 }
 
-export async function runChainSpeculation(ctx: RunContext, proposer: ChainProposer, policy: DraftLengthPolicy): Promise<ChainStats> {
+/** Test and bench hooks: called after each step's caches are cropped, before its commit. */
+export interface ChainHooks {
+  afterStep?(view: { seq: readonly number[]; target: DecoderState; stats: ChainStats }): void | Promise<void>;
+}
+
+export async function runChainSpeculation(ctx: RunContext, proposer: ChainProposer, policy: DraftLengthPolicy, hooks: ChainHooks = {}): Promise<ChainStats> {
   const stats: ChainStats = { steps: 0, drafted: 0, accepted: 0 };
   const target = new DecoderState(ctx, ctx.model.primary, 'target');
   const uniform = runUniform(ctx);
@@ -169,7 +176,8 @@ export async function runChainSpeculation(ctx: RunContext, proposer: ChainPropos
     stats.accepted += k;
     seq.push(...tokens.map((t) => t.id));
     target.crop(seq.length - 1);
-    await proposer.afterVerify?.(seq, proposal, k);
+    await proposer.afterVerify?.(seq, proposal, k, target);
+    await hooks.afterStep?.({ seq, target, stats });
     const update = policy.update(drafts.length, k);
     if (drafts.length > 0) emitNote(ctx, 'draft-length', `${policy.name}: update: ${update.reason} → next γ ≤ ${update.length}`);
     commit(ctx, outputIndex, tokens, 1, finish);

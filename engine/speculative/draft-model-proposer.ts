@@ -21,13 +21,13 @@ function commonPrefix(a: readonly number[], b: readonly number[]): number {
 }
 
 export class DraftModelProposer implements ChainProposer {
-  private readonly state: DecoderState;
+  protected readonly state: DecoderState;
   /** The tokens whose KV is in the draft cache, in order. */
-  private fed: number[] = [];
+  protected fed: number[] = [];
   draftCalls = 0;
 
   constructor(
-    private readonly ctx: RunContext,
+    protected readonly ctx: RunContext,
     session: DecoderSession,
     private readonly role: ModelRole,
     private readonly label: string,
@@ -88,7 +88,7 @@ export class DraftModelProposer implements ChainProposer {
     return { tokens, q, distIds, model: this.role, source: this.label, lengthDecisions };
   }
 
-  afterVerify(seq: readonly number[]): void {
+  afterVerify(seq: readonly number[], _proposal: ChainProposal, _accepted: number, _target: DecoderState): void {
     this.sync(seq);
   }
 }

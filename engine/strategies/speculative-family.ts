@@ -3,5 +3,7 @@ import type { Strategy } from './strategy';
 import { speculative } from './speculative';
 import { promptLookupDecoding } from './prompt-lookup';
 import { ngramTableDecoding } from './ngram-table';
+import { earlyExitDecoding } from './early-exit';
+import { heteroSpeculative } from './hetero-speculative';
 
-export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding];
+export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative];
