@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseCommand } from '../args';
 import { UsageError } from '../args';
 import { VALIDATE_HELP } from '../help';
@@ -16,6 +17,10 @@ export async function validateCommand(argv: string[]): Promise<number> {
   if (!file) throw new UsageError('missing FILE (see: decodescope validate --help)');
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const trace = await readTraceFile(file);
+  const sidecar = trace.header?.sidecar;
+  if (sidecar && !existsSync(join(dirname(file), sidecar))) {
+    trace.warnings.push(`the header names a tensor sidecar '${sidecar}' that is not next to the trace: tensor views will be empty`);
+  }
   const valid = isValidTrace(trace);
   if (values.json) {
     printJson({
