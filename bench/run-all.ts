@@ -10,6 +10,7 @@ import { allSections, type BenchConfig, type SectionResult } from './registry';
 import { machineLine, sectionMarkdown } from './report';
 // Sections register themselves on import; add new ones here.
 import './engine-vs-bare';
+import './jacobi';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),

@@ -123,3 +123,19 @@ describe('Jacobi trace invariants on the bundled target', () => {
     expect(separate.ids).toEqual(single.ids);
   });
 });
+
+describe('SJD sampled runs replay from their recorded draws', () => {
+  it('same tokens and decisions when the rng_draw values are fed back', async () => {
+    const params = { max_new_tokens: MAX_NEW, do_sample: true, temperature: 1, top_k: 50, seed: 7, method: { window: 6 } };
+    const first: TraceRecord[] = [];
+    const f1 = await startRun({ method: 'sjd', prompt: 'def main(', params }, (r) => first.push(r)).done;
+    expect(f1.status).toBe('completed');
+    const draws = first.flatMap((r) => (r.type === 'rng_draw' ? [r.u] : []));
+    expect(draws.length).toBeGreaterThan(0);
+    const second: TraceRecord[] = [];
+    const f2 = await startRun({ method: 'sjd', prompt: 'def main(', params: { ...params, seed: 999 } }, (r) => second.push(r), { replayDraws: draws }).done;
+    expect(f2.summary.tokenIds).toEqual(f1.summary.tokenIds);
+    const verdicts = (rs: TraceRecord[]) => rs.flatMap((r) => (r.type === 'verify' ? [r.decisions.map((d) => d.accepted)] : []));
+    expect(verdicts(second)).toEqual(verdicts(first));
+  });
+});
