@@ -12,7 +12,7 @@ import { IpcArgs, validatedHandler, validatedListener } from './ipc-validators';
 import { buildMenuTemplate } from './menu';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol';
 import { RecentFiles } from './recent-files';
-import { blockRemoteRequests, denyAllPermissions, guardWebContents, secureWebPreferences } from './security';
+import { blockRemoteRequests, denyAllPermissions, denyNewWindows, guardWebContents, secureWebPreferences } from './security';
 import { readTraceFile, traceFilesInArgv } from './trace-files';
 
 const log = (message: string): void => console.log(`[decodescope] ${message}`);
@@ -161,6 +161,7 @@ function createWindow(): void {
     backgroundColor: '#1e1f22',
     webPreferences: secureWebPreferences(paths.preload),
   });
+  guardWebContents(mainWindow.webContents);
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = undefined;
@@ -190,7 +191,7 @@ function main(): void {
     if (app.isReady()) void openTracePath(path);
     else startupTraces.push(path);
   });
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents));
+  app.on('web-contents-created', (_event, contents) => denyNewWindows(contents));
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => engine?.stop());
 

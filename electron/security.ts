@@ -24,7 +24,16 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
   };
 }
 
-/** Keeps a window on the app origin: no navigation away, no new windows, no webviews. */
+/** For every web contents (devtools included): no new windows, no webviews. */
+export function denyNewWindows(contents: WebContents): void {
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/**
+ * Keeps an app window on the app origin: no navigation away, no redirects off it, plus
+ * denyNewWindows. (Not applied to devtools, which navigate within devtools://.)
+ */
 export function guardWebContents(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
     // The page may reload itself; anything else (a dropped file, a link) is refused.
@@ -33,8 +42,10 @@ export function guardWebContents(contents: WebContents): void {
   contents.on('will-redirect', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();
   });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-frame-navigate', (event) => {
+    if (!isAppUrl(event.url)) event.preventDefault();
+  });
+  denyNewWindows(contents);
 }
 
 /** No camera, microphone, notifications, geolocation, …: the app needs none. */

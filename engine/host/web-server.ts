@@ -155,6 +155,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
     const resolved = resolveUnderRoot(options.rendererDir, url.pathname);
     if (!resolved.ok) return refuseHttp(res, 403, `forbidden: ${resolved.reason}`);
+    if (url.pathname === '/favicon.ico' && !existsSync(resolved.path)) {
+      // Browsers ask for it unprompted; a 404 would show up as a console error.
+      res.writeHead(204, securityHeaders(csp));
+      res.end();
+      return;
+    }
     const isPage = resolved.path.endsWith('.html');
     return serveFile(req, res, resolved.path, {
       'Cache-Control': isPage ? 'no-store' : 'no-cache',

@@ -73,6 +73,18 @@ describe('guardWebContents', () => {
     expect(navigate(contents, 'will-navigate', 'app://decodescope/index.html')).toBe(false);
   });
 
+  it('denies subframe navigation off the app origin', () => {
+    const contents = fakeContents();
+    guardWebContents(contents as unknown as WebContents);
+    const frameNavigate = (url: string) => {
+      let prevented = false;
+      contents.emit('will-frame-navigate', { url, preventDefault: () => (prevented = true) });
+      return prevented;
+    };
+    expect(frameNavigate('https://example.com/')).toBe(true);
+    expect(frameNavigate('app://decodescope/index.html')).toBe(false);
+  });
+
   it('denies every new window and webview', () => {
     const contents = fakeContents();
     guardWebContents(contents as unknown as WebContents);

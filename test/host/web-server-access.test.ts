@@ -154,6 +154,11 @@ describe('HTTP access', () => {
     }
   });
 
+  it('answers the browser favicon probe with 204 when the build has none (no console error)', async () => {
+    expect((await get(`/favicon.ico?token=${server.token}`)).status).toBe(204);
+    expect((await get('/favicon.ico')).status).toBe(403);
+  });
+
   it('refuses writes', async () => {
     expect((await get(`/?token=${server.token}`, {}, 'POST')).status).toBe(405);
   });
