@@ -5,5 +5,7 @@ import { promptLookupDecoding } from './prompt-lookup';
 import { ngramTableDecoding } from './ngram-table';
 import { earlyExitDecoding } from './early-exit';
 import { heteroSpeculative } from './hetero-speculative';
+import { medusaDecoding } from './medusa';
+import { eagleDecoding } from './eagle';
 
-export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative];
+export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative, medusaDecoding, eagleDecoding];
