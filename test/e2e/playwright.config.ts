@@ -18,11 +18,12 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   webServer: {
-    command: 'npx tsx test/e2e/server/start-e2e-server.ts',
+    command: 'node --import tsx test/e2e/server/start-e2e-server.ts',
     cwd: '../..',
     url: `${E2E_ORIGIN}/healthz`,
     reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
+    // Generous: the shared CI cores may be busy (the server itself starts in about a second).
+    timeout: 180_000,
     stdout: 'pipe',
     stderr: 'pipe',
     env: { DECODESCOPE_E2E_PORT: String(E2E_PORT) },

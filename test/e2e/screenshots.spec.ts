@@ -39,6 +39,13 @@ for (const theme of ['light', 'dark'] as const) {
       await page.getByLabel('open a demo').selectOption('beam');
       await expect(page.getByTestId('source-tag')).toContainText('beam');
       await shot('beam');
+      for (const demo of ['contrastive', 'speculative']) {
+        await page.getByLabel('open a demo').selectOption(demo);
+        await expect(page.getByTestId('source-tag')).toContainText(demo);
+        await page.keyboard.press('Home');
+        for (let i = 0; i < 5; i++) await page.keyboard.press('F10');
+        await shot(demo);
+      }
       await page.keyboard.press('?');
       await shot('shortcuts');
       await page.keyboard.press('Escape');

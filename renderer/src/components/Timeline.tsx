@@ -31,7 +31,7 @@ function drawTicks(canvas: HTMLCanvasElement, trace: TraceIndex, width: number, 
   const colour = {
     target: cssVar(canvas, '--bar'),
     accepted: cssVar(canvas, '--c-accepted'),
-    note: cssVar(canvas, '--c-rejected'),
+    note: cssVar(canvas, '--ink-3'),
     empty: cssVar(canvas, '--c-pending'),
   };
   const perStep = width / n;

@@ -18,7 +18,13 @@ export interface SourceInfo {
   warnings: string[];
 }
 
-export type Selection = { kind: 'token'; outputIndex: number } | { kind: 'candidate'; distId: string; tokenId: number };
+export type Selection =
+  | { kind: 'token'; outputIndex: number }
+  | { kind: 'candidate'; distId: string; tokenId: number }
+  /** A draft-tree node of a speculative step (node −1 = root, −2 = the target's own token). */
+  | { kind: 'node'; step: number; node: number }
+  /** A Jacobi grid cell: block position `position` as guessed after `iteration` (block started at blockStart). */
+  | { kind: 'cell'; step: number; blockStart: number; iteration: number; position: number };
 
 export type StageKey = 'raw' | 'processed' | `stage:${number}`;
 export type ColorMode = 'source' | 'probability';
