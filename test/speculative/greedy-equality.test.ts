@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { TraceRecord } from '../../engine/trace/schema';
 import { PROMPTS, committedIds, haveModels, runRecords } from './engine-run';
 
-const MAX_NEW = 24;
-const METHODS = (process.env.SPEC_METHODS ?? 'speculative,prompt-lookup,ngram-table').split(',');
+const MAX_NEW = 16;
+// "name:rows" runs a tree method with batch-row verification instead of the 4-D tree mask.
+const METHODS = (process.env.SPEC_METHODS ?? 'speculative,prompt-lookup,ngram-table,early-exit,speculative-hetero,medusa,medusa:rows,eagle,eagle:rows').split(',');
 
 function divergenceReport(ar: readonly TraceRecord[], arIds: number[], ids: number[]): { index: number; gap: number } | null {
   const index = arIds.findIndex((t, i) => ids[i] !== t);
@@ -28,13 +29,14 @@ describe.skipIf(!haveModels)('greedy speculative methods ≡ plain greedy on 20 
     if (!r) arRuns.set(prompt, (r = await runRecords('autoregressive', prompt, { max_new_tokens: MAX_NEW, do_sample: false })));
     return r;
   };
-  for (const method of METHODS) {
-    it(`${method}`, async () => {
+  for (const spec of METHODS) {
+    const [method, rows] = spec.split(':') as [string, string | undefined];
+    it(`${spec}`, async () => {
       let exact = 0;
       let drafted = 0;
       for (const prompt of PROMPTS) {
         const base = await ar(prompt);
-        const records = await runRecords(method, prompt, { max_new_tokens: MAX_NEW, do_sample: false });
+        const records = await runRecords(method, prompt, { max_new_tokens: MAX_NEW, do_sample: false, ...(rows ? { method: { tree_mode: 'rows' } } : {}) });
         drafted += records.filter((r) => r.type === 'draft').length;
         const arIds = committedIds(base);
         const ids = committedIds(records);
