@@ -107,3 +107,32 @@ export function logSoftmax(s: Float32Array): Float32Array {
   for (let i = 0; i < s.length; i++) out[i] = s[i]! - lse;
   return out;
 }
+
+export interface ScoreStats {
+  logsumexp: number;
+  entropy: number;
+  /** Entries that are not -Infinity. */
+  support: number;
+}
+
+/**
+ * Log-sum-exp, entropy and support in one exp per entry: with m = max and Z = Σ e^(s−m),
+ * lse = m + ln Z and H = ln Z − Σ e^(s−m)(s−m) / Z. The hot path of every recorded distribution.
+ */
+export function scoreStats(s: Float32Array, max = maxOf(s)): ScoreStats {
+  if (max === -Infinity) return { logsumexp: -Infinity, entropy: 0, support: 0 };
+  let z = 0;
+  let w = 0;
+  let support = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v === -Infinity) continue;
+    support++;
+    const d = v - max;
+    const e = Math.exp(d);
+    z += e;
+    w += e * d;
+  }
+  const lnZ = Math.log(z);
+  return { logsumexp: max + lnZ, entropy: Math.max(0, lnZ - w / z), support };
+}

@@ -3,7 +3,7 @@
  * top-p, min-p, typical. Optionally records what each stage did, in the shape of the trace's distribution record.
  */
 import type { ProcessorStage, TopKEntry } from './records';
-import { entropy, logSumExp, topKIds, countFinite } from './math';
+import { logSumExp, topKIds, scoreStats } from './math';
 import * as P from './processors';
 
 export interface ProcessorConfig {
@@ -65,8 +65,10 @@ export function topkEntries(s: Float32Array, lse: number, ids: readonly number[]
   });
 }
 
-export function summarizeScores(s: Float32Array, k: number, lse = logSumExp(s)): DistributionSummary {
-  return { topk: topkEntries(s, lse, topKIds(s, k)), logsumexp: lse, entropy: entropy(s, lse) };
+export function summarizeScores(s: Float32Array, k: number): DistributionSummary & { support: number } {
+  const ids = topKIds(s, k);
+  const st = scoreStats(s, ids.length ? s[ids[0]!]! : -Infinity);
+  return { topk: topkEntries(s, st.logsumexp, ids), logsumexp: st.logsumexp, entropy: st.entropy, support: st.support };
 }
 
 export function processLogits(
@@ -83,19 +85,21 @@ export function processLogits(
     for (const st of stages) st.apply(s, seen);
     return { scores: s, logsumexp: logSumExp(s) };
   }
-  const rawSummary = summarizeScores(raw, k);
+  const { support: rawSupport, ...rawSummary } = summarizeScores(raw, k);
   if (stages.length === 0) {
-    return { scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: { ...rawSummary, support: countFinite(raw) } } };
+    return { scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: { ...rawSummary, support: rawSupport } } };
   }
   const s = new Float32Array(raw);
   // Raw top-k ids still alive before the current stage.
   let alive = rawSummary.topk.map((e) => e.id).filter((id) => raw[id] !== -Infinity);
   const stageRecords: ProcessorStage[] = [];
-  let finite = countFinite(s);
+  let finite = rawSupport;
+  let last = rawSummary as DistributionSummary & { support: number };
   for (const st of stages) {
     st.apply(s, seen);
-    const nowFinite = countFinite(s);
-    const lse = logSumExp(s);
+    last = summarizeScores(s, k);
+    const nowFinite = last.support;
+    const lse = last.logsumexp;
     const removedIds = alive.filter((id) => s[id] === -Infinity);
     alive = alive.filter((id) => s[id] !== -Infinity);
     stageRecords.push({
@@ -103,12 +107,11 @@ export function processLogits(
       params: st.params,
       removedCount: finite - nowFinite,
       removedIds,
-      topk: topkEntries(s, lse, topKIds(s, k)),
+      topk: last.topk,
       logsumexp: lse,
     });
     finite = nowFinite;
   }
-  const lse = stageRecords[stageRecords.length - 1]!.logsumexp;
-  const processed = { topk: stageRecords[stageRecords.length - 1]!.topk, logsumexp: lse, entropy: entropy(s, lse), support: finite };
-  return { scores: s, logsumexp: lse, record: { raw: rawSummary, stages: stageRecords, processed } };
+  const processed = { topk: last.topk, logsumexp: last.logsumexp, entropy: last.entropy, support: last.support };
+  return { scores: s, logsumexp: last.logsumexp, record: { raw: rawSummary, stages: stageRecords, processed } };
 }

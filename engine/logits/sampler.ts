@@ -28,7 +28,8 @@ export function describePick(s: Float32Array, lse: number, id: number): Pick {
 
 export function pickArgmax(s: Float32Array, lse: number): Pick {
   const id = argmax(s);
-  return { ...describePick(s, lse, id), rank: 0 };
+  const v = s[id]!;
+  return { tokenId: id, prob: Math.exp(v - lse), logprob: v - lse, rank: 0 };
 }
 
 export function pickByDraw(s: Float32Array, lse: number, u: number): Pick & { cumBefore: number } {

@@ -118,7 +118,8 @@ export function distribution(
   at: { callId: number; model: ModelRole; row: number; fedIndex: number; position: number },
   processors: ProcessorConfig = ctx.processors,
 ): Distribution {
-  const p = processLogits(raw, seen, processors, { record: true, topk: ctx.topk });
+  // An owned copy: V8 reads its own typed arrays faster than onnxruntime's external buffers, and stages write in place.
+  const p = processLogits(new Float32Array(raw), seen, processors, { record: true, topk: ctx.topk });
   const r = p.record!;
   const distId = ctx.emitter.distribution({
     callId: at.callId,
