@@ -35,7 +35,12 @@ let engine: EngineProcess | undefined;
 let recent: RecentFiles | undefined;
 
 function sendToWindow(channel: string, value: unknown): void {
-  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, value);
+  const contents = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : undefined;
+  if (!contents) return;
+  // Sent before the page (and its preload) exist, a message would be lost; the preload keeps
+  // traces until the page subscribes.
+  if (contents.isLoading()) contents.once('did-finish-load', () => contents.send(channel, value));
+  else contents.send(channel, value);
 }
 
 const menuCommand = (command: MenuCommand): void => sendToWindow(IpcChannel.menuCommand, command);
