@@ -7,5 +7,7 @@ import { earlyExitDecoding } from './early-exit';
 import { heteroSpeculative } from './hetero-speculative';
 import { medusaDecoding } from './medusa';
 import { eagleDecoding } from './eagle';
+import { specInfer } from './specinfer';
+import { optTreeDecoding } from './opt-tree';
 
-export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative, medusaDecoding, eagleDecoding];
+export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative, medusaDecoding, eagleDecoding, specInfer, optTreeDecoding];
