@@ -11,6 +11,7 @@ import { machineLine, sectionMarkdown } from './report';
 // Sections register themselves on import; add new ones here.
 import './engine-vs-bare';
 import './jacobi';
+import './speculative';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
