@@ -19,7 +19,6 @@ import { commitRun, emitJacobiIter, methodChoice, methodInt, methodNumber, type 
 
 export interface SjdSettings {
   window: number;
-  acceptance: 'exact' | 'lantern';
   lanternDelta: number;
   init: JacobiInitPolicy;
 }
@@ -27,15 +26,15 @@ export interface SjdSettings {
 export function sjdSettings(ctx: Pick<RunContext, 'params'>): SjdSettings {
   return {
     window: methodInt(ctx.params, 'window', 8, 1, 64),
-    acceptance: methodChoice(ctx.params, 'acceptance', ['exact', 'lantern'] as const, 'exact'),
     lanternDelta: methodNumber(ctx.params, 'lantern_delta', 0.1, 0, 1),
     init: methodChoice(ctx.params, 'init', JACOBI_INIT_POLICIES, 'random-context'),
   };
 }
 
-export function sjdMode(ctx: Pick<RunContext, 'params' | 'processors'>): SjdMode {
+/** `relaxed`: the LANTERN-style strategy (sjd_lantern), which is lossy and only meaningful when sampling. */
+export function sjdMode(ctx: Pick<RunContext, 'processors'>, relaxed: boolean): SjdMode {
   if (!ctx.processors.doSample) return 'greedy';
-  return sjdSettings(ctx).acceptance === 'lantern' ? 'lantern' : 'exact';
+  return relaxed ? 'lantern' : 'exact';
 }
 
 /**
@@ -94,10 +93,10 @@ function verifyRecord(v: SjdVerification, dists: readonly Distribution[]): Omit<
   return { rule, decisions, acceptedLength: v.acceptedCount, ...(residual ? { residual } : {}) };
 }
 
-export async function runSjd(ctx: RunContext): Promise<void> {
+export async function runSjd(ctx: RunContext, relaxed: boolean): Promise<void> {
   if (ctx.forced.size > 0) throw new Error('sjd: forced tokens (what-if forks) are not supported by this method; use autoregressive or jacobi');
   const settings = sjdSettings(ctx);
-  const mode = sjdMode(ctx);
+  const mode = sjdMode(ctx, relaxed);
   const lantern: LanternOptions | undefined = mode === 'lantern' ? { delta: settings.lanternDelta, neighbours: lexicalNeighbours(ctx) } : undefined;
   const uniform: UniformSource = (purpose) => ctx.rng.next(purpose);
   const padTokenId = ctx.model.eosTokenIds[0] ?? ctx.model.bosTokenId ?? 0;

@@ -11,7 +11,7 @@ import { speculativeFamily } from './speculative-family';
 import { jacobi } from './jacobi';
 import { jacobiKv } from './jacobi-kv';
 import { lookahead } from './lookahead';
-import { sjd } from './sjd';
+import { sjd, sjdLantern } from './sjd';
 
 export const DEFAULT_METHOD = 'autoregressive';
 
@@ -25,7 +25,7 @@ export function registerStrategy(s: Strategy): void {
 
 for (const s of [autoregressive, beamSearch, contrastiveSearch]) registerStrategy(s);
 for (const s of speculativeFamily) registerStrategy(s);
-for (const s of [jacobi, jacobiKv, lookahead, sjd]) registerStrategy(s);
+for (const s of [jacobi, jacobiKv, lookahead, sjd, sjdLantern]) registerStrategy(s);
 
 export function listMethods(): MethodDescription[] {
   return [...strategies.values()].map((s) => s.description);
