@@ -11,7 +11,7 @@ import { loadModel } from '../model/registry';
 import type { LoadedModel } from '../model/loader';
 import { onnxruntimeVersion, defaultSessionSettings } from '../model/session';
 import { getStrategy, methodNames, DEFAULT_METHOD } from '../strategies/registry';
-import type { RunContext } from '../strategies/context';
+import type { RunContext, TensorSink } from '../strategies/context';
 import { RecordingRng, ReplayRng, type UniformSource } from '../logits/rng';
 import { ControlGate, RunCancelled } from './gate';
 import { effectiveParams, processorConfig } from './params';
@@ -35,6 +35,13 @@ export interface RunOptions {
   topk?: number;
   /** Replays these recorded uniform draws instead of drawing from the seed. */
   replayDraws?: readonly number[];
+  /**
+   * Where request.record.attentions / hiddenStates tensors go (e.g. a SidecarWriter's append); each becomes a
+   * `tensor` record. Without it those requests are noted and ignored.
+   */
+  tensorSink?: TensorSink;
+  /** Sidecar file name for the header, when tensors are written to one. */
+  sidecarName?: string;
 }
 
 /** A request that fails validation; the message names the field. */
@@ -95,6 +102,10 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
     const processors = processorConfig(params);
     const problem = strategy.validate?.({ params, processors, model });
     if (problem) throw new RunRequestError(problem);
+    if (options.tensorSink) {
+      if (request.record?.attentions && !model.manifest.attentions) throw new RunRequestError(`record.attentions: model ${model.id} has no attentions.* outputs`);
+      if (request.record?.hiddenStates && !model.manifest.hiddenStates) throw new RunRequestError(`record.hiddenStates: model ${model.id} has no hidden_states.* outputs`);
+    }
 
     let promptIds = model.tokenizer.encode(request.prompt);
     if (promptIds.length === 0) {
@@ -118,13 +129,15 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
         eosTokenIds: params.eos_token_id ?? [],
       },
       prompt: { text: request.prompt, tokenIds: promptIds },
+      ...(options.tensorSink && options.sidecarName && (request.record?.attentions || request.record?.hiddenStates) ? { sidecar: options.sidecarName } : {}),
       runtime: { onnxruntime: onnxruntimeVersion(), host: `node ${process.version}`, threads: defaultSessionSettings().intraOpNumThreads },
     });
     if (/\s$/.test(request.prompt)) {
       em.note('prompt', 'the prompt ends in whitespace; small byte-level models often derail on a lone whitespace token. The prompt is used as given.');
     }
-    if (request.record?.attentions || request.record?.hiddenStates) {
-      em.note('record', 'recording attentions/hidden states into a sidecar is not available in this engine build; the run records distributions only');
+    const wantTensors = Boolean(request.record?.attentions || request.record?.hiddenStates);
+    if (wantTensors && !options.tensorSink) {
+      em.note('record', 'attentions/hidden states were asked for but this host writes no sidecar; the run records distributions only');
     }
 
     const onDraw = (u: number, purpose: Parameters<TraceEmitter['rngDraw']>[1]) => em.rngDraw(u, purpose);
@@ -143,6 +156,7 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
       maxNewTokens: params.max_new_tokens,
       record: { attentions: request.record?.attentions ?? false, hiddenStates: request.record?.hiddenStates ?? false },
       topk: options.topk ?? 20,
+      ...(options.tensorSink ? { tensorSink: options.tensorSink } : {}),
     };
     try {
       await strategy.run(ctx);

@@ -3,7 +3,7 @@
  * do_sample, then a recorded draw against the processed distribution (HF `_sample`).
  */
 import type { Strategy } from './strategy';
-import { DecoderState, choose, commit, distribution, finishOf, logitsAt } from './blocks';
+import { DecoderState, mainSession, choose, commit, distribution, finishOf, logitsAt } from './blocks';
 
 export const autoregressive: Strategy = {
   aliases: ['greedy', 'sample', 'greedy_search', 'sampling'],
@@ -16,7 +16,7 @@ export const autoregressive: Strategy = {
   },
   variant: (ctx) => (ctx.processors.doSample ? 'sample' : 'greedy'),
   async run(ctx) {
-    const target = new DecoderState(ctx, ctx.model.primary, 'target');
+    const target = new DecoderState(ctx, mainSession(ctx), 'target');
     const seq = [...ctx.promptIds];
     let out = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last' });
     for (let i = 0; i < ctx.maxNewTokens; i++) {

@@ -4,7 +4,7 @@
  * The beam table of each step goes to a `beam` record; the best hypothesis is committed at the end.
  */
 import type { Strategy } from './strategy';
-import { DecoderState, commit, distribution, logitsAt } from './blocks';
+import { DecoderState, mainSession, commit, distribution, logitsAt } from './blocks';
 import { BeamSearch } from './beam-core';
 import { logSoftmax } from '../logits/math';
 
@@ -34,7 +34,7 @@ export const beamSearch: Strategy = {
       earlyStopping: false,
       maxNewTokens: ctx.maxNewTokens,
     });
-    const target = new DecoderState(ctx, ctx.model.primary, 'target');
+    const target = new DecoderState(ctx, mainSession(ctx), 'target');
     let out = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last' });
     let passes = 1;
     for (;;) {

@@ -45,13 +45,17 @@ export class DecoderState {
   async forward(o: FeedOptions): Promise<FedOutput> {
     await this.ctx.gate.checkpoint();
     const before = this.cache.length;
+    const rec = this.ctx.tensorSink ? this.ctx.record : { attentions: false, hiddenStates: false };
+    const extras = { ...o.extras };
+    if (rec.attentions && this.session.io.attentions.length) extras.attentions = true;
+    if (rec.hiddenStates && this.session.io.hiddenStates.length) extras.hiddenStates = true;
     const out = await this.session.forward({
       inputIds: o.inputIds,
       ...(o.positionIds ? { positionIds: o.positionIds } : {}),
       ...(o.visible ? { visible: o.visible } : {}),
       cache: this.cache,
       logits: o.logits,
-      ...(o.extras ? { extras: o.extras } : {}),
+      extras,
     });
     this.cache = out.cache;
     const seq = o.inputIds[0]!.length;
@@ -69,6 +73,12 @@ export class DecoderState {
       startedAt: out.startedAt,
       durationMs: out.durationMs,
     });
+    if (this.ctx.tensorSink && (rec.attentions || rec.hiddenStates)) {
+      for (const [name, t] of out.extras) {
+        const wanted = (rec.attentions && name.startsWith('attentions.')) || (rec.hiddenStates && name.startsWith('hidden_states.'));
+        if (wanted) this.ctx.emitter.tensor(callId, this.ctx.tensorSink(`c${callId}.${name}`, t.data, t.dims));
+      }
+    }
     return { ...out, callId, fedLength: seq };
   }
 
@@ -92,6 +102,12 @@ export class DecoderState {
     this.cache = this.cache.selectRows(rows);
     this.ctx.emitter.cacheOp(this.role, op, this.cache.length, this.cache.length, rows);
   }
+}
+
+/** The session for the run's main decoder: the primary unless recording needs the instrumented variant. */
+export function mainSession(ctx: RunContext, needs: { hiddenStates?: boolean; treeMask?: boolean } = {}) {
+  const rec = ctx.tensorSink ? ctx.record : { attentions: false, hiddenStates: false };
+  return ctx.model.sessionFor({ ...needs, ...(rec.attentions ? { attentions: true } : {}), ...(rec.hiddenStates || needs.hiddenStates ? { hiddenStates: true } : {}) });
 }
 
 /** The logits of one row and one kept position of a forward output (a view, no copy). */

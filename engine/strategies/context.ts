@@ -3,7 +3,9 @@ import type { LoadedModel } from '../model/loader';
 import type { TraceEmitter } from '../trace/emitter';
 import type { ProcessorConfig } from '../logits/pipeline';
 import type { UniformSource } from '../logits/rng';
-import type { GenerationParams } from '../trace/schema';
+import type { GenerationParams, TensorRef } from '../trace/schema';
+
+export type TensorSink = (name: string, data: Float32Array, shape: readonly number[]) => TensorRef;
 
 /** Between forward passes: throws when cancelled, waits while paused. */
 export interface RunGate {
@@ -28,6 +30,8 @@ export interface RunContext {
   forced: ReadonlyMap<number, number>;
   maxNewTokens: number;
   record: { attentions: boolean; hiddenStates: boolean };
+  /** Stores a large tensor (sidecar) and returns its reference; present when the host records tensors. */
+  tensorSink?: TensorSink;
   /** Entries per top-k list in distribution records. */
   topk: number;
 }

@@ -4,15 +4,15 @@
  * its last hidden state to every earlier position's. Needs a hidden_states output (the instrumented variant).
  */
 import type { Strategy } from './strategy';
-import { DecoderState, commit, distribution, finishOf, logitsAt } from './blocks';
+import { DecoderState, mainSession, commit, distribution, finishOf, logitsAt } from './blocks';
 import { topKIds } from '../logits/math';
 import { describePick } from '../logits/sampler';
 import type { OutputTensor } from '../model/decoder-session';
 
-function lastHidden(extras: Map<string, OutputTensor>): OutputTensor {
-  const entry = [...extras.entries()].find(([n]) => n.startsWith('hidden_states'));
-  if (!entry) throw new Error('contrastive search: the model returned no hidden_states output');
-  return entry[1];
+function lastHidden(extras: Map<string, OutputTensor>, name: string): OutputTensor {
+  const t = extras.get(name);
+  if (!t) throw new Error(`contrastive search: the model returned no ${name} output`);
+  return t;
 }
 
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -47,12 +47,13 @@ export const contrastiveSearch: Strategy = {
   async run(ctx) {
     const alpha = ctx.params.penalty_alpha ?? 0.6;
     const k = ctx.params.top_k ?? 4;
-    const session = ctx.model.sessionFor({ hiddenStates: true });
+    const session = mainSession(ctx, { hiddenStates: true });
     const target = new DecoderState(ctx, session, 'target');
     const seq = [...ctx.promptIds];
     let out = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last', extras: { hiddenStates: 'last' } });
     // Hidden states of every position so far, one vector each.
-    const h0 = lastHidden(out.extras);
+    const lastName = session.io.hiddenStates[session.io.hiddenStates.length - 1]!;
+    const h0 = lastHidden(out.extras, lastName);
     const dim = h0.dims[2]!;
     const context: Float32Array[] = [];
     for (let t = 0; t < h0.dims[1]!; t++) context.push(h0.data.slice(t * dim, (t + 1) * dim));
@@ -64,7 +65,7 @@ export const contrastiveSearch: Strategy = {
       const probs = cands.map((id) => describePick(d.scores, d.logsumexp, id).prob);
       target.selectRows(cands.map(() => row), cands.length > 1 ? 'expand' : 'reorder');
       out = await target.forward({ inputIds: cands.map((id) => [id]), purpose: 'candidates', logits: 'last', extras: { hiddenStates: 'last' } });
-      const hid = lastHidden(out.extras);
+      const hid = lastHidden(out.extras, lastName);
       const scored = cands.map((tokenId, c) => {
         const h = hid.data.subarray(c * dim, (c + 1) * dim);
         let penalty = -Infinity;

@@ -15,6 +15,7 @@ import type {
   CacheOpRecord,
   FooterRecord,
   TokenSource,
+  TensorRef,
 } from './schema';
 import { TRACE_FORMAT, TRACE_SCHEMA_VERSION } from './schema';
 import { SummaryAccumulator } from './summary';
@@ -124,6 +125,10 @@ export class TraceEmitter {
   contrastive(c: Without<ContrastiveRecord, 'type' | 'step'>): void {
     this.ensureTokens(c.candidates.map((x) => x.tokenId));
     this.emit({ type: 'contrastive', step: this.step, ...c });
+  }
+
+  tensor(callId: number, ref: TensorRef): void {
+    this.emit({ type: 'tensor', step: this.step, callId, ref });
   }
 
   note(kind: string, message: string): void {

@@ -89,3 +89,39 @@ describe('run control', () => {
     expect((await ctrl.done).status).toBe('cancelled');
   });
 });
+
+describe('tensor recording', () => {
+  it('records attentions and hidden states through the tensor sink, one tensor record per output', async () => {
+    const stored: { name: string; shape: readonly number[]; data: Float32Array }[] = [];
+    let offset = 0;
+    const r = await runToEnd(
+      { method: 'autoregressive', prompt, params: { max_new_tokens: 3, do_sample: false }, record: { attentions: true, hiddenStates: true } },
+      {
+        sidecarName: 'run.bin',
+        tensorSink: (name, data, shape) => {
+          stored.push({ name, shape, data });
+          const ref = { name, dtype: 'float32' as const, shape: [...shape], offset, byteLength: data.byteLength };
+          offset += data.byteLength;
+          return ref;
+        },
+      },
+    );
+    expect(r.footer.status).toBe('completed');
+    const header = ofType(r.records, 'header')[0]!;
+    expect(header.sidecar).toBe('run.bin');
+    const m = header.models[0]!.manifest;
+    const calls = ofType(r.records, 'model_call');
+    const tensors = ofType(r.records, 'tensor');
+    expect(tensors.length).toBe(calls.length * (m.numLayers + m.numLayers + 1));
+    const firstAttn = stored.find((s) => s.name === `c${calls[0]!.callId}.attentions.0`)!;
+    const promptLen = header.prompt.tokenIds.length;
+    expect(firstAttn.shape).toEqual([1, m.numHeads, promptLen, promptLen]);
+    // Each attention row is a probability distribution over the visible keys.
+    let rowSum = 0;
+    for (let k = 0; k < promptLen; k++) rowSum += firstAttn.data[(promptLen - 1) * promptLen + k]!;
+    expect(rowSum).toBeCloseTo(1, 4);
+    // The greedy tokens are the same with or without the instrumented graph.
+    const plain = await runToEnd({ method: 'autoregressive', prompt, params: { max_new_tokens: 3, do_sample: false } });
+    expect(r.footer.summary.tokenIds).toEqual(plain.footer.summary.tokenIds);
+  });
+});
