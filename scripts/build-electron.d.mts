@@ -1,3 +1,3 @@
 export declare const ENGINE_EXTERNALS: string[];
 /** Bundles out/electron/{main,preload,engine}.cjs; resolves with the milliseconds it took. */
-export declare function buildElectron(): Promise<number>;
+export declare function buildElectron(options?: { outDir?: string }): Promise<number>;

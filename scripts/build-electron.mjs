@@ -14,8 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = join(root, 'out', 'electron');
-mkdirSync(outDir, { recursive: true });
+const defaultOutDir = join(root, 'out', 'electron');
 
 const common = {
   absWorkingDir: root,
@@ -34,8 +33,10 @@ const importMetaShim = {
 
 export const ENGINE_EXTERNALS = ['electron', 'onnxruntime-node', 'onnxruntime-common'];
 
-export async function buildElectron() {
+/** `outDir` lets tests build a private copy (inside the repo, so node_modules still resolves). */
+export async function buildElectron({ outDir = defaultOutDir } = {}) {
   const started = Date.now();
+  mkdirSync(outDir, { recursive: true });
   await Promise.all([
     build({
       ...common,

@@ -4,17 +4,20 @@
  * run when given a parentPort, from a working directory that is not the repository.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron } from '../../scripts/build-electron.mjs';
 
-const out = join(process.cwd(), 'out', 'electron');
+// A private build: other test files build out/electron too, possibly at the same time.
+const out = join(process.cwd(), 'out', `test-bundle-${process.pid}`, 'electron');
 
 beforeAll(async () => {
-  await buildElectron();
+  await buildElectron({ outDir: out });
 });
+
+afterAll(() => rmSync(join(out, '..'), { recursive: true, force: true }));
 
 describe('Electron bundles', () => {
   it('the sandboxed preload requires electron and nothing else', () => {

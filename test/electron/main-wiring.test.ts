@@ -4,7 +4,7 @@
  * before ready, secure window, protocol, IPC handlers, engine process and its restart) without
  * the Electron binary. The real-binary checks live in test/e2e/electron.spec.ts.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,16 @@ interface FakeState {
 }
 
 const root = process.cwd();
-const out = join(root, 'out', 'electron');
+// A private build with the same layout as out/: out/test-main-PID/{electron,renderer}.
+const out = join(root, 'out', `test-main-${process.pid}`, 'electron');
 let fake: FakeState;
 let restoreResolve: (() => void) | undefined;
 const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 beforeAll(async () => {
-  await buildElectron();
+  await buildElectron({ outDir: out });
+  mkdirSync(join(out, '..', 'renderer'), { recursive: true });
+  writeFileSync(join(out, '..', 'renderer', 'index.html'), '<!doctype html><title>wiring</title>');
   process.env.FAKE_APP_PATH = root;
   process.env.FAKE_USER_DATA = mkdtempSync(join(tmpdir(), 'ds-userdata-'));
   const fakePath = join(__dirname, 'fixtures', 'fake-electron.cjs');
@@ -53,7 +56,10 @@ beforeAll(async () => {
   await tick();
 });
 
-afterAll(() => restoreResolve?.());
+afterAll(() => {
+  restoreResolve?.();
+  rmSync(join(out, '..'), { recursive: true, force: true });
+});
 
 describe('Electron main wiring', () => {
   it('registers the app:// scheme and the sandbox before ready', () => {
@@ -70,11 +76,11 @@ describe('Electron main wiring', () => {
     expect(fake.calls.find((c) => c.name === 'loadURL')?.args[0]).toBe('app://decodescope/index.html');
   });
 
-  it('serves the renderer over app:// from out/renderer', async () => {
+  it('serves the renderer over app:// from the renderer folder next to the bundle', async () => {
     expect(fake.state.protocolHandler).toBeDefined();
     const res = await fake.state.protocolHandler!(new Request('app://decodescope/index.html'));
-    // 200 when the renderer is built, 404 otherwise; never a traversal.
-    expect([200, 404]).toContain(res.status);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('wiring');
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-eval');
     expect((await fake.state.protocolHandler!(new Request('app://decodescope/..%2f..%2fpackage.json'))).status).toBe(403);
   });
