@@ -34,6 +34,8 @@ const PLANS: Plan[] = [
   { name: 'Medusa', detail: 'Medusa heads, static 24-node tree, one tree-mask pass', method: 'medusa', sampled: false, reference: 1.71 },
   { name: 'EAGLE-2', detail: 'EAGLE head, dynamic tree (k 4, depth 4, 16 nodes), one tree-mask pass', method: 'eagle', sampled: false, reference: 2.36 },
   { name: 'EAGLE-2 rows', detail: 'as EAGLE-2, verified as batch rows (standard-export path)', method: 'eagle', sampled: false, knobs: { tree_mode: 'rows' } },
+  { name: 'SpecInfer', detail: 'token tree ⟨2,2,1,1⟩ from the bundled draft, one tree-mask pass', method: 'specinfer', sampled: false },
+  { name: 'OPT-Tree', detail: 'adaptive tree from the bundled draft, 12 nodes, δ 0.3', method: 'opt-tree', sampled: false },
   { name: 'sampling', detail: 'autoregressive sampling, temperature 1, top_k 50', method: 'autoregressive', sampled: true },
   { name: 'SpS sampled', detail: 'speculative sampling (Leviathan/Chen), γ = 4, temperature 1, top_k 50', method: 'speculative', sampled: true, knobs: { num_assistant_tokens: 4 } },
 ];
@@ -51,6 +53,8 @@ async function run(config: BenchConfig): Promise<SectionResult> {
   const ids = new Map<string, number[][]>();
   const tau = new Map<string, number[]>();
   const acceptance = new Map<string, number[]>();
+  /** plan → "model:purpose" → [calls, total ms, fed tokens] */
+  const calls = new Map<string, Map<string, [number, number, number]>>();
   let seed = 1;
   const prompts = [...new Set([config.prompt, ...PROMPTS])].slice(0, 4);
 
@@ -69,7 +73,16 @@ async function run(config: BenchConfig): Promise<SectionResult> {
       };
       const writer = new TraceWriter(join(dir, 'bench.jsonl'));
       const started = performance.now();
-      const footer = await startRun({ method: plan.method, prompt, params }, (r) => writer.write(r)).done;
+      const perCall = calls.get(plan.name) ?? new Map<string, [number, number, number]>();
+      calls.set(plan.name, perCall);
+      const footer = await startRun({ method: plan.method, prompt, params }, (r) => {
+        writer.write(r);
+        if (r.type === 'model_call') {
+          const key = `${r.model}:${r.purpose}`;
+          const c = perCall.get(key) ?? [0, 0, 0];
+          perCall.set(key, [c[0] + 1, c[1] + r.durationMs, c[2] + r.inputIds.length * (r.inputIds[0]?.length ?? 0)]);
+        }
+      }).done;
       const ms = performance.now() - started;
       writer.close();
       if (footer.status !== 'completed') throw new Error(`bench speculative: ${plan.name} ended with ${footer.status}: ${footer.error ?? ''}`);
@@ -97,11 +110,20 @@ async function run(config: BenchConfig): Promise<SectionResult> {
     const acc = acceptance.get(p.name);
     return `${p.name}: τ ${median(tau.get(p.name) ?? [0]).toFixed(2)}, ${speedup.toFixed(2)}×${p.sampled ? ' vs sampling' : ''}${acc ? `, acceptance ${(median(acc) * 100).toFixed(0)}%` : ''}${p.reference ? ` (Spec-Bench ${p.reference}×)` : ''}`;
   });
+  const costLine = (plan: Plan) => {
+    const per = calls.get(plan.name);
+    if (!per) return '';
+    const parts = [...per.entries()]
+      .filter(([k]) => !k.endsWith(':prefill'))
+      .map(([k, [n, ms, fed]]) => `${k} ${(ms / n).toFixed(2)} ms × ${(n / (config.reps + config.warmup) / prompts.length).toFixed(1)}/run (${(fed / n).toFixed(1)} tokens fed)`);
+    return `${plan.name}: ${parts.join(', ')}`;
+  };
   const notes = [
     mismatched.length === 0
       ? `Every greedy method produced the greedy token ids on all ${prompts.length} prompts (${config.tokens} tokens each).`
       : `TOKEN MISMATCH against greedy: ${mismatched.join(', ')}.`,
     `τ (tokens per target pass, prefill included) and speedup, median over reps: ${rows.join('; ')}.`,
+    `Model-call cost per call (mean ms, calls per run, tokens fed per call): ${PLANS.map(costLine).join('; ')}.`,
     'Spec-Bench figures are Vicuna-7B on an A100, where one target pass costs far more than a draft step; here the target has 8.75 M parameters on 2 CPU cores, so per-call overhead is a large share of every pass and a draft call is not cheap relative to it.',
   ];
   const contenders: Contender[] = PLANS.map((p, i) => ({ name: p.name, detail: p.detail, tokensPerSecond: tps[i]!, tokens: config.tokens }));

@@ -47,7 +47,7 @@ describe.skipIf(!haveModels)('KV cache after commits', () => {
       },
     });
     expect(checked).toBeGreaterThan(2);
-  });
+  }, 600_000);
 
   for (const mode of ['tree-mask', 'batch-rows'] as const) {
     it(`tree step (${mode}): gathers the accepted path; cache equals a fresh prefill`, async () => {
@@ -74,7 +74,7 @@ describe.skipIf(!haveModels)('KV cache after commits', () => {
       expect(target.cache.length).toBe(committed.length - 1);
       const fresh = await freshCache(session, committed.slice(0, -1));
       expect(target.cache.maxAbsDiff(fresh, asFloat)).toBeLessThan(1e-4);
-    });
+    }, 600_000);
   }
 });
 
@@ -105,5 +105,5 @@ describe.skipIf(!haveModels)('tree attention', () => {
       for (let v = 0; v < a.length; v++) worst = Math.max(worst, Math.abs(a[v]! - b[v]!));
     }
     expect(worst).toBeLessThan(1e-3);
-  });
+  }, 600_000);
 });

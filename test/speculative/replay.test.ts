@@ -27,6 +27,6 @@ describe.skipIf(!haveModels)('replay and re-derivation of sampled speculative ru
         const ratio = d.p / d.q!;
         expect(d.accepted, `node ${d.node}: p ${d.p} q ${d.q} u ${d.u}`).toBe(d.p > 0 && d.u! <= ratio);
       }
-    });
+    }, 600_000);
   }
 });
