@@ -117,12 +117,27 @@ export function sampleFromDistribution(dist: ArrayLike<number>, u: number): Samp
   throw new Error('unreachable');
 }
 
-/** The `count` largest entries as {id, prob}, largest first, lowest id first among ties (for trace top-k lists). */
+/**
+ * The `count` largest positive entries as {id, prob}, largest first, lowest id first among ties (trace top-k
+ * lists, head proposals). A small sorted buffer keeps it O(V·count) without sorting the vocabulary.
+ */
 export function topEntries(dist: ArrayLike<number>, count: number): { id: number; prob: number }[] {
   const ids: number[] = [];
-  for (let i = 0; i < dist.length; i++) if (dist[i] > 0) ids.push(i);
-  ids.sort((a, b) => dist[b] - dist[a] || a - b);
-  return ids.slice(0, count).map((id) => ({ id, prob: dist[id] }));
+  if (count <= 0) return [];
+  for (let i = 0; i < dist.length; i++) {
+    const v = dist[i];
+    if (!(v > 0)) continue;
+    if (ids.length === count && v <= dist[ids[count - 1]]) continue;
+    let j = ids.length < count ? ids.length : count - 1;
+    if (ids.length < count) ids.push(i);
+    // Strictly greater moves up, so an equal value stays behind the earlier (lower) id.
+    while (j > 0 && dist[ids[j - 1]] < v) {
+      ids[j] = ids[j - 1];
+      j--;
+    }
+    ids[j] = i;
+  }
+  return ids.map((id) => ({ id, prob: dist[id] }));
 }
 
 /** Softmax of logits (with optional temperature) as a probability vector; -Infinity entries get probability 0. */

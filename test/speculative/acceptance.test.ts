@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { greedyMatchAccept, sampleThenMatchAccept, speculativeSamplingAccept } from '../../engine/speculative/acceptance';
-import { overlapMass, residualDistribution, sampleFromDistribution } from '../../engine/speculative/dist';
+import { overlapMass, residualDistribution, sampleFromDistribution, topEntries } from '../../engine/speculative/dist';
 import { chiSquareTest, normalized, seededUniform, upperRegularizedGamma } from './stats';
 
 const V = 8;
@@ -189,5 +189,18 @@ describe('greedy match and sample-then-match', () => {
   });
   it('refuses mismatched shapes with a clear message', () => {
     expect(() => greedyMatchAccept([1, 2], [a, b])).toThrow(/γ\+1 target distributions/);
+  });
+});
+
+describe('topEntries', () => {
+  it('equals a full sort (descending prob, ascending id on ties), zeros left out', () => {
+    const uniform = seededUniform(77);
+    for (let t = 0; t < 500; t++) {
+      const n = 1 + Math.floor(uniform('other') * 40);
+      const d = Array.from({ length: n }, () => (uniform('other') < 0.2 ? 0 : Math.floor(uniform('other') * 6) / 5));
+      const k = 1 + Math.floor(uniform('other') * 8);
+      const sorted = d.map((prob, id) => ({ id, prob })).filter((e) => e.prob > 0).sort((a, b) => b.prob - a.prob || a.id - b.id).slice(0, k);
+      expect(topEntries(d, k)).toEqual(sorted);
+    }
   });
 });
