@@ -23,9 +23,11 @@ function subscribe<T>(channel: string, listener: (value: T) => void): () => void
 }
 
 // The engine port cannot cross contextBridge; the documented route is a window message to the
-// main world, same origin only.
+// main world. The target is this very window, which can never leave app:// (navigation is
+// denied), so '*' as in Electron's own example (an origin string from the isolated world could
+// be opaque and make postMessage throw).
 ipcRenderer.on(IpcChannel.enginePort, (event) => {
-  window.postMessage(ENGINE_PORT_MESSAGE, window.location.origin, event.ports);
+  window.postMessage(ENGINE_PORT_MESSAGE, '*', event.ports);
 });
 
 // Traces can be opened (command line, file association) before the page has subscribed; keep

@@ -8,7 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findElectronBinary } from './find-electron.mjs';
@@ -84,7 +84,10 @@ async function startElectron(binary) {
   delete env.ELECTRON_RUN_AS_NODE;
   // Chromium refuses its sandbox as root (containers, CI); the renderer is still sandboxed by Electron's policy.
   const extra = process.getuid?.() === 0 ? ['--no-sandbox'] : [];
-  const child = spawn(binary, [root, ...extra, ...positionals], { cwd: root, env, stdio: 'inherit' });
+  // npm runs scripts from the package root; INIT_CWD is where the user typed the command.
+  const userCwd = process.env.INIT_CWD ?? process.cwd();
+  const traces = positionals.map((p) => resolve(userCwd, p));
+  const child = spawn(binary, [root, ...extra, ...traces], { cwd: root, env, stdio: 'inherit' });
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 }
