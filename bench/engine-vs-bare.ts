@@ -11,7 +11,7 @@ import { startRun, loadModel, bundledModelsDir } from '../engine/index';
 import { TraceWriter } from '../engine/trace/writer';
 import { BareGreedy } from './bare-greedy';
 import { TransformersJsGreedy } from './transformers-js';
-import { interleaved, registerSection, type BenchConfig, type SectionResult } from './registry';
+import { interleaved, measure, registerSection, type BenchConfig, type SectionResult } from './registry';
 
 const MODEL_ID = 'target';
 
@@ -27,33 +27,33 @@ async function run(config: BenchConfig): Promise<SectionResult> {
   const ids: Record<string, number[]> = {};
 
   // No EOS stop anywhere (eos_token_id: []), so every contender makes exactly `tokens` tokens.
-  const engineOnce = async (): Promise<number> => {
+  const cpuTps: Record<'engine' | 'bare' | 'tjs', number[]> = { engine: [], bare: [], tjs: [] };
+  let warm = config.warmup * 3;
+  const timedRun = (key: keyof typeof cpuTps, fn: () => Promise<number>) => async (): Promise<number> => {
+    const m = await measure(fn);
+    if (warm > 0) warm--;
+    else cpuTps[key].push(m.cpuTps);
+    return m.tps;
+  };
+  const engineOnce = timedRun('engine', async () => {
     const writer = new TraceWriter(join(dir, 'bench.jsonl'));
-    const started = performance.now();
     const controller = startRun(
       { method: 'autoregressive', prompt: config.prompt, params: { max_new_tokens: config.tokens, do_sample: false, eos_token_id: [] } },
       (r) => writer.write(r),
     );
     const footer = await controller.done;
-    const ms = performance.now() - started;
     writer.close();
     ids.engine = footer.summary.tokenIds;
-    return (footer.summary.newTokens * 1000) / ms;
-  };
-  const bareOnce = async (): Promise<number> => {
-    const started = performance.now();
-    const out = await bare.generate(promptIds, config.tokens, eos);
-    const ms = performance.now() - started;
-    ids.bare = out;
-    return (out.length * 1000) / ms;
-  };
-  const tjsOnce = async (): Promise<number> => {
-    const started = performance.now();
-    const out = await tjs.generate(promptIds, config.tokens);
-    const ms = performance.now() - started;
-    ids.tjs = out;
-    return (out.length * 1000) / ms;
-  };
+    return footer.summary.newTokens;
+  });
+  const bareOnce = timedRun('bare', async () => {
+    ids.bare = await bare.generate(promptIds, config.tokens, eos);
+    return ids.bare.length;
+  });
+  const tjsOnce = timedRun('tjs', async () => {
+    ids.tjs = await tjs.generate(promptIds, config.tokens);
+    return ids.tjs.length;
+  });
 
   config.log(`greedy: ${config.tokens} new tokens, prompt ${promptIds.length} tokens; engine / bare / transformers.js`);
   const [engineTps, bareTps, tjsTps] = await interleaved([engineOnce, bareOnce, tjsOnce], config.warmup, config.reps, config.log);
@@ -68,14 +68,14 @@ async function run(config: BenchConfig): Promise<SectionResult> {
       ? `All three produced the same ${ids.engine?.length} token ids.`
       : `TOKEN MISMATCH: engine ${JSON.stringify(ids.engine?.slice(0, 12))}…, bare ${JSON.stringify(ids.bare?.slice(0, 12))}…, transformers.js ${JSON.stringify(ids.tjs?.slice(0, 12))}…`,
   );
-  notes.push('Timed: from the call to the last token (prefill included); the engine time includes building every trace record and writing the trace file.');
+  notes.push('Timed: from the call to the last token (prefill included); the engine time includes building every trace record and writing the trace file. CPU: process CPU time (all threads) over the same span.');
   return {
     title: 'Greedy decoding: engine (full tracing) vs bare onnxruntime-node vs transformers.js',
     baseline: 'bare onnxruntime-node loop',
     contenders: [
-      { name: 'bare onnxruntime-node loop', detail: 'KV cache, argmax in JS, no tracing', tokensPerSecond: bareTps, tokens: config.tokens },
-      { name: 'engine, full tracing', detail: 'autoregressive, top-20 distributions, trace written to disk', tokensPerSecond: engineTps, tokens: config.tokens, goal: 0.95 },
-      { name: 'transformers.js generate', detail: '@huggingface/transformers, local files, greedy', tokensPerSecond: tjsTps, tokens: config.tokens },
+      { name: 'bare onnxruntime-node loop', detail: 'KV cache, argmax in JS, no tracing', tokensPerSecond: bareTps, tokensPerCpuSecond: cpuTps.bare, tokens: config.tokens },
+      { name: 'engine, full tracing', detail: 'autoregressive, top-20 distributions, trace written to disk', tokensPerSecond: engineTps, tokensPerCpuSecond: cpuTps.engine, tokens: config.tokens, goal: 0.95 },
+      { name: 'transformers.js generate', detail: '@huggingface/transformers, local files, greedy', tokensPerSecond: tjsTps, tokensPerCpuSecond: cpuTps.tjs, tokens: config.tokens },
     ],
     extraRatios: [{ contender: 'engine, full tracing', reference: 'transformers.js generate', goal: 1.0 }],
     notes,

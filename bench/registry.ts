@@ -21,6 +21,9 @@ export interface Contender {
   /** What it is, in a few words (shown under the table). */
   detail: string;
   tokensPerSecond: number[];
+  /** Tokens per second of process CPU time (all threads, ORT's included), per repetition. Unlike wall time, this
+   * hardly moves when other processes share the machine, so its ratios are the steadier figure. */
+  tokensPerCpuSecond?: number[];
   /** Tokens generated per repetition (equal across contenders when they are comparable). */
   tokens: number;
   /** Goal as a minimum ratio to the baseline, when the project states one. */
@@ -63,6 +66,17 @@ export async function interleaved(fns: Array<() => Promise<number>>, warmup: num
     log(`  rep ${r + 1}/${reps}: ${results.map((x) => x[r].toFixed(1)).join(' / ')} tok/s`);
   }
   return results;
+}
+
+/** Runs `fn` (which returns how many tokens it made) and measures wall and process CPU time. */
+export async function measure(fn: () => Promise<number>): Promise<{ tokens: number; wallMs: number; cpuMs: number; tps: number; cpuTps: number }> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const tokens = await fn();
+  const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  return { tokens, wallMs, cpuMs, tps: (tokens * 1000) / wallMs, cpuTps: (tokens * 1000) / cpuMs };
 }
 
 export function median(values: readonly number[]): number {

@@ -132,8 +132,8 @@ describe('trace writer', () => {
   for (const gzip of [false, true]) {
     it(`a run killed mid-way leaves a readable truncated file (${gzip ? 'gzip' : 'plain'})`, async () => {
       const path = join(tmp(), gzip ? 'crash.jsonl.gz' : 'crash.jsonl');
-      // Gzip members are cut at every step boundary here so the test sees them on disk before "the crash".
-      const writer = new TraceWriter(path, { gzipChunkBytes: 1 });
+      // Flushing at every step boundary here, so the test sees each step on disk before "the crash".
+      const writer = new TraceWriter(path, { flushBytes: 1 });
       const upTo = records.findIndex((r) => r.type === 'commit' && r.step === 5);
       for (const r of records.slice(0, upTo + 1)) writer.write(r);
       writer.write(records[upTo + 1]); // buffered, not yet flushed: lost in the crash
