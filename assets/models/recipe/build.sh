@@ -7,7 +7,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../../.." && pwd)"
 MODELS="$REPO/assets/models"
 PY=/usr/bin/python3
-TARGET_MIN=${TARGET_MIN:-60}; DRAFT_MIN=${DRAFT_MIN:-30}; BYTES_MIN=${BYTES_MIN:-22}; HEADS_MIN=${HEADS_MIN:-15}
+TARGET_MIN=${TARGET_MIN:-45}; DRAFT_MIN=${DRAFT_MIN:-30}; BYTES_MIN=${BYTES_MIN:-15}; HEADS_MIN=${HEADS_MIN:-22}
 export OMP_WAIT_POLICY=PASSIVE
 cd "$HERE"
 mkdir -p work
@@ -24,26 +24,40 @@ command -v node >/dev/null || need "node (>= 20) not found"
 [ -d "$REPO/node_modules/onnxruntime-node" ] || need "run 'npm ci' in $REPO first (onnxruntime-node, @huggingface/tokenizers)"
 T0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
+# FROM=<stage> resumes at a stage (work/ must hold the earlier results): corpus tokenizers target drafts heads measure export checks cards
+STAGES=(corpus tokenizers target drafts heads measure export checks cards)
+FROM=${FROM:-corpus}
+want() { local s go=0; for s in "${STAGES[@]}"; do [ "$s" = "$FROM" ] && go=1; [ "$s" = "$1" ] && return $((1 - go)); done; return 1; }
 
-stamp corpus;     $PY corpus.py work/corpus
+if want corpus; then stamp corpus; $PY corpus.py work/corpus; fi
+if want tokenizers; then
 stamp tokenizers; $PY bpe.py train work/corpus work/tok_bpe 4096; $PY bpe.py bytes work/tok_bytes
 $PY bpe.py encode work/tok_bpe work/corpus work/ids_bpe; $PY bpe.py encode work/tok_bytes work/corpus work/ids_bytes
 for t in tok_bpe tok_bytes; do
   $PY -c "import json,sys; from bpe import Encoder; t=open('work/corpus/val.txt').read().split('<|endoftext|>')[3][:20000]; json.dump({'text':t,'ids':Encoder('work/$t').encode(t)},open('work/$t/expected.json','w'))"
   (cd "$REPO" && node "$HERE/check_tokenizer.mjs" "$HERE/work/$t" "$HERE/work/corpus/val.txt" "$HERE/work/$t/expected.json")
 done
+fi
 
+if want target; then
 stamp "train target ($TARGET_MIN min)"
-$PY train.py --cfg cfg_target.json --data work/ids_bpe --out work/target.pt --minutes "$TARGET_MIN" --threads 2 > work/target.log 2>&1
+$PY train.py --cfg cfg_target.json --data work/ids_bpe --out work/target.pt --minutes "$TARGET_MIN" --threads 2 --lr 3e-3 --exit-scale 0.1 > work/target.log 2>&1
+fi
+if want drafts; then
 stamp "train draft ($DRAFT_MIN min) and byte draft ($BYTES_MIN min)"
 $PY train.py --cfg cfg_draft.json --data work/ids_bpe --out work/draft.pt --minutes "$DRAFT_MIN" --threads 2 --exit-scale 0 --lr 3e-3 > work/draft.log 2>&1
 $PY train.py --cfg cfg_draft_bytes.json --data work/ids_bytes --out work/draft_bytes.pt --minutes "$BYTES_MIN" --threads 2 --exit-scale 0 --lr 3e-3 --seq 512 > work/draft_bytes.log 2>&1
+fi
+if want heads; then
 stamp "Medusa + EAGLE heads and draft distillation ($HEADS_MIN min)"
-$PY train_heads.py --target work/target.pt --out work/target_full.pt --draft work/draft.pt --draft-out work/draft_kd.pt --minutes "$HEADS_MIN" > work/heads.log 2>&1
-
+$PY train_heads.py --target work/target.pt --out work/target_full.pt --draft work/draft.pt --draft-out work/draft_kd.pt --minutes "$HEADS_MIN" --train-target-lr 1e-3 > work/heads.log 2>&1
+fi
+if want measure; then
 stamp measure
 $PY measure.py --target work/target_full.pt --draft work/draft_kd.pt --draft-bytes work/draft_bytes.pt --out work/metrics.json > work/measure.log
+fi
 E=$($PY -c "import json; print(json.load(open('work/metrics.json'))['chosen_exit_layer'])")
+if want export; then
 stamp "export (early exit E=$E)"
 $PY export.py work/target_full.pt "$MODELS/target" --exit "$E"
 $PY export.py work/draft_kd.pt "$MODELS/draft"
@@ -58,7 +72,9 @@ for m in target:target_full:tok_bpe draft:draft_kd:tok_bpe draft-bytes:draft_byt
 done
 stamp fixtures
 $PY fixtures.py "$REPO/test/fixtures/models" work/tok_bytes
+fi
 
+if want checks; then
 stamp "ONNX checks"
 cd "$REPO"
 for name in target draft draft-bytes; do
@@ -70,6 +86,7 @@ node "$HERE/spec_bench.mjs" "$MODELS/target" "$MODELS/draft/onnx/model.onnx" 4 6
 node "$HERE/spec_bench.mjs" "$MODELS/target" "$MODELS/target/onnx/model_exit$E.onnx" 4 64 > "$HERE/work/spec_exit.json"
 node "$HERE/check_transformersjs.mjs" "$MODELS" target 24 > "$HERE/work/transformersjs.json" || echo '{"loaded":false}' > "$HERE/work/transformersjs.json"
 cd "$HERE"
+fi
 stamp "model cards"
 $PY card.py "$MODELS" work
 stamp "done in $(( $(date +%s) - T0 )) s"

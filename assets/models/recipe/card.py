@@ -37,7 +37,7 @@ def card(models, work, name, title, role_text, metrics_key):
              f"tied embeddings, vocab {cfg['vocab_size']}, context {cfg['max_position_embeddings']}. "
              f"Parameters: {tr.get('params', 0):,} (base model).", ""]
     if "medusa" in cfg["decodescope"]:
-        lines += [f"Extra heads trained on the frozen model: {cfg['decodescope']['medusa']['num_heads']} Medusa heads "
+        lines += [f"Extra heads (trained on detached target features, so head losses never change the base): {cfg['decodescope']['medusa']['num_heads']} Medusa heads "
                   f"({cfg['decodescope']['medusa']['architecture']}), and an EAGLE-1 style head "
                   f"({cfg['decodescope']['eagle']['architecture']}).", ""]
     lines += ["## Training data", "",
@@ -50,20 +50,26 @@ def card(models, work, name, title, role_text, metrics_key):
               "## Training", "",
               f"From scratch on CPU ({tr.get('threads', 2)} threads, shared 2-core machine), AdamW (betas 0.9/0.95, "
               f"wd 0.1), peak lr {tr.get('lr')}, cosine over a wall-clock budget, batch {tr.get('batch')}, "
-              f"{tr.get('train_seconds', 0) / 60:.0f} min, {tr.get('steps')} steps, {tr.get('tokens_seen', 0):,} tokens seen."]
+              f"{tr.get('train_seconds', 0) / 60:.0f} min, {tr.get('step')} optimizer steps in the main run, {tr.get('tokens_seen', 0):,} tokens seen."]
     if tr.get("exit_scale"):
         lines += [f"LayerSkip-style early-exit loss: every intermediate layer i also predicts the next token through the "
                   f"shared final norm + LM head, weight {tr['exit_scale']} x i / L, on 1/8 of the positions."]
     if tr.get("heads_training"):
         h = tr["heads_training"]
-        lines += [f"Medusa + EAGLE heads: {h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens on the frozen model."]
+        lines += [f"Medusa + EAGLE heads: {h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens."]
+    if tr.get("continued_training"):
+        h = tr["continued_training"]
+        lines += [f"Of the total, the last {h['seconds'] / 60:.0f} min ({h['tokens_seen']:,} tokens, fresh AdamW, peak lr {h['peak_lr']}, "
+                  "cosine) continued the target's own training (LM + early-exit loss) in the same process as the heads; "
+                  "heads and the draft's distillation read that run's (detached) features and distributions."]
     if tr.get("distillation"):
         h = tr["distillation"]
         lines += [f"Then distilled from the target ({h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens; soft "
                   "cross-entropy to the target's next-token distribution + 0.2 x ordinary cross-entropy)."]
     lines += ["", "## Held-out results", ""]
     if m:
-        lines += [f"- held-out loss: {m['loss']:.3f} nats/token ({m.get('nats_per_byte', 0):.3f} nats/byte) on {m['tokens']:,} tokens"]
+        lines += [f"- held-out loss: {m['loss']:.3f} nats/token ({m.get('nats_per_byte', 0):.3f} nats/byte) on {m['tokens']:,} tokens"
+                  + (f" (draft: {met['draft']['loss']:.3f}; byte draft: {met['draft_bytes']['nats_per_byte']:.3f} nats/byte)" if name == "target" and "draft_bytes" in met else "")]
         if "exit_top1_agreement_with_final" in m:
             lines += ["- early exit, top-1 agreement with the full model per exit layer (teacher-forced held-out text): "
                       + ", ".join(f"layer {k}: {v:.1%}" for k, v in m["exit_top1_agreement_with_final"].items())]

@@ -34,6 +34,9 @@ def main():
     ap.add_argument("--bs", type=int, default=8)
     ap.add_argument("--seq", type=int, default=256)
     ap.add_argument("--medusa-frac", type=float, default=0.5)
+    ap.add_argument("--train-target-lr", type=float, default=0.0,
+                    help="> 0: keep training the target's LM loss at the same time (heads see detached features)")
+    ap.add_argument("--exit-scale", type=float, default=0.1)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(1)
@@ -45,6 +48,10 @@ def main():
     tgt.eagle.layer.load_state_dict(tgt.layers[-1].state_dict())
     head_params = [p for p in tgt.parameters() if p.requires_grad]
     opt = torch.optim.AdamW(head_params, lr=a.lr, weight_decay=0.0)
+    base_params = [p for n, p in tgt.named_parameters() if not (n.startswith("medusa") or n.startswith("eagle"))]
+    if a.train_target_lr > 0:
+        base_opt = torch.optim.AdamW(base_params, lr=a.train_target_lr, weight_decay=0.1, betas=(0.9, 0.95))
+    base_seen = 0
     draft = None
     if a.draft:
         draft, dextra, _ = load(a.draft)
@@ -60,11 +67,33 @@ def main():
             break
         sched = min(1.0, (step + 1) / 50) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         inp = xb[:, :S]
-        with torch.no_grad():
+        if a.train_target_lr > 0:  # continue the target's own training (LM + early-exit loss)
+            for p in base_params:
+                p.requires_grad = True
             o = tgt(inp, pos, am)
-            f = o["hidden"][L]
-            tlog = tgt.lm_head(f)
+            lab = xb[:, 1:S + 1]
+            tl = tgt.lm_head(o["hidden"][L])
+            lm = F.cross_entropy(tl.reshape(-1, tl.shape[-1]), lab.reshape(-1))
+            sel_e = torch.rand(a.bs, S) < 0.125
+            for l in range(1, L):
+                lm = lm + a.exit_scale * l / L * F.cross_entropy(tgt.lm_head(o["hidden"][l][sel_e].unsqueeze(0))[0], lab[sel_e])
+            for g in base_opt.param_groups:
+                g["lr"] = a.train_target_lr * sched
+            base_opt.zero_grad(set_to_none=True)
+            lm.backward()
+            torch.nn.utils.clip_grad_norm_(base_params, 1.0)
+            base_opt.step()
+            base_seen += inp.numel()
+            for p in base_params:
+                p.requires_grad = False
+            f, tlog = o["hidden"][L].detach(), tl.detach()  # features from before this step's update
             tprob = F.softmax(tlog, -1)
+        else:
+            with torch.no_grad():
+                o = tgt(inp, pos, am)
+                f = o["hidden"][L]
+                tlog = tgt.lm_head(f)
+                tprob = F.softmax(tlog, -1)
         # Medusa on a random subset of positions
         sel = torch.rand(a.bs, S) < a.medusa_frac
         hs = f[sel].unsqueeze(0)
@@ -105,6 +134,11 @@ def main():
     secs = round(time.time() - t0)
     extra = dict(extra)
     extra["heads_training"] = {"seconds": secs, "tokens_seen": seen, "steps": step, "medusa_heads": K}
+    if base_seen:
+        extra["continued_training"] = {"seconds": secs, "tokens_seen": base_seen, "peak_lr": a.train_target_lr,
+                                       "note": "target kept training (LM + early-exit loss) while the heads trained"}
+        extra["tokens_seen"] = extra.get("tokens_seen", 0) + base_seen
+        extra["train_seconds"] = extra.get("train_seconds", 0) + secs
     save(tgt, a.out, extra)
     if draft is not None:
         dextra = dict(dextra)
