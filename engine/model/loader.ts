@@ -118,6 +118,10 @@ export async function loadModelFolder(spec: string, options: LoadOptions = {}): 
   const file = explicitFile ?? findPrimaryOnnx(dir);
   if (!file) throw new ModelLoadError(`no ONNX decoder found in ${dir} (looked for onnx/model.onnx, model.onnx, onnx/decoder_model_merged.onnx and their _fp16 variants)`, dir);
   const settings = options.settings ?? defaultSessionSettings();
+  const instFile = explicitFile ? null : findInstrumentedOnnx(dir);
+  // Both sessions are created concurrently (onnxruntime builds them off the JS thread).
+  const instrumentedPending = instFile && instFile !== file ? openDecoderFile(dir, instFile, config, settings) : null;
+  instrumentedPending?.catch(() => {}); // reported below, after the primary's own errors
   const primary = await openDecoderFile(dir, file, config, settings);
 
   const probeToken = tokenizer.bosTokenId ?? tokenizer.eosTokenId ?? 0;
@@ -140,9 +144,8 @@ export async function loadModelFolder(spec: string, options: LoadOptions = {}): 
 
   let instrumented: DecoderSession | null = null;
   let extraFacts = { hiddenSize: null as number | null, medusaHeads: null as number | null };
-  const instFile = explicitFile ? null : findInstrumentedOnnx(dir);
-  if (instFile && instFile !== file) {
-    instrumented = await openDecoderFile(dir, instFile, config, settings);
+  if (instrumentedPending) {
+    instrumented = await instrumentedPending;
     extraFacts = await probe(instrumented, probeToken);
   }
 

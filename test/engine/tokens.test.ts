@@ -6,6 +6,7 @@ import { TokenDisplay } from '../../engine/tokens/display';
 import { bytesToFaithfulText } from '../../engine/tokens/bytes';
 import { summarize } from '../../engine/trace/summary';
 import { loadModel } from '../../engine/model/registry';
+import type { TraceRecord } from '../../engine/trace/schema';
 
 describe('faithful token text', () => {
   it('decodes whole UTF-8 characters and writes every stray byte as <0xNN>', () => {
@@ -63,8 +64,21 @@ describe('faithful token text', () => {
 
 describe('summary statistics', () => {
   it('τ counts committed tokens per target pass, acceptance rate accepted/drafted', () => {
-    const call = (callId: number, model: 'target' | 'draft') =>
-      ({ type: 'model_call', step: 0, callId, model, purpose: 'other', inputIds: [[1]], positionIds: [[0]], maskKind: 'causal', cacheLenIn: 0, cacheLenOut: 1, outputs: [], startMs: callId, durationMs: 1 }) as const;
+    const call = (callId: number, model: 'target' | 'draft'): TraceRecord => ({
+      type: 'model_call',
+      step: 0,
+      callId,
+      model,
+      purpose: 'other',
+      inputIds: [[1]],
+      positionIds: [[0]],
+      maskKind: 'causal',
+      cacheLenIn: 0,
+      cacheLenOut: 1,
+      outputs: [],
+      startMs: callId,
+      durationMs: 1,
+    });
     const s = summarize([
       { type: 'tokens', entries: [{ id: 1, text: 'a', bytes: [0x61] }] },
       call(0, 'target'),
