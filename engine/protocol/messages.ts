@@ -22,7 +22,7 @@ export const RunRequest = z.object({
   /** Draft model for speculative methods. Default: the bundled draft. */
   draft: z.string().optional(),
   /** Opt-in heavy recording (written to the sidecar / sent as tensor records). */
-  record: z.object({ attentions: z.boolean().optional(), hiddenStates: z.boolean().optional() }).optional(),
+  record: z.object({ attentions: z.boolean().optional(), hiddenStates: z.boolean().optional(), logitLens: z.boolean().optional() }).optional(),
   /** Force these tokens at these output positions (what-if forks). */
   forced: z.array(z.object({ outputIndex: z.number().int().nonnegative(), tokenId: z.number().int().nonnegative() })).optional(),
   /** Pause after every step until `resume` or `step` arrives. */

@@ -107,6 +107,9 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
       if (request.record?.hiddenStates && !model.manifest.hiddenStates) throw new RunRequestError(`record.hiddenStates: model ${model.id} has no hidden_states.* outputs`);
     }
 
+    if (request.record?.logitLens && !model.manifest.exitLogits) throw new RunRequestError(`record.logitLens: model ${model.id} has no exit_logits.* outputs`);
+    if (request.record?.attentions && !model.manifest.attentions) throw new RunRequestError(`record.attentions: model ${model.id} has no attentions.* outputs`);
+
     let promptIds = model.tokenizer.encode(request.prompt);
     if (promptIds.length === 0) {
       if (model.bosTokenId === null) throw new RunRequestError('prompt: empty, and the model has no BOS token to start from');
@@ -135,7 +138,8 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
     if (/\s$/.test(request.prompt)) {
       em.note('prompt', 'the prompt ends in whitespace; small byte-level models often derail on a lone whitespace token. The prompt is used as given.');
     }
-    const wantTensors = Boolean(request.record?.attentions || request.record?.hiddenStates);
+    // Without a sidecar, attentions travel as inline `attention` records (engine/internals); hidden states are dropped.
+    const wantTensors = Boolean(request.record?.hiddenStates);
     if (wantTensors && !options.tensorSink) {
       em.note('record', 'attentions/hidden states were asked for but this host writes no sidecar; the run records distributions only');
     }
@@ -154,7 +158,7 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
       eos: new Set(params.eos_token_id ?? []),
       forced: new Map((request.forced ?? []).map((f) => [f.outputIndex, f.tokenId])),
       maxNewTokens: params.max_new_tokens,
-      record: { attentions: request.record?.attentions ?? false, hiddenStates: request.record?.hiddenStates ?? false },
+      record: { attentions: request.record?.attentions ?? false, hiddenStates: request.record?.hiddenStates ?? false, logitLens: request.record?.logitLens ?? false },
       topk: options.topk ?? 20,
       ...(options.tensorSink ? { tensorSink: options.tensorSink } : {}),
     };

@@ -10,6 +10,7 @@ import type { ModelCallRecord, ModelRole, TokenSource } from '../trace/schema';
 import { processLogits, type ProcessorConfig } from '../logits/pipeline';
 import { pickArgmax, pickByDraw, describePick, type Pick } from '../logits/sampler';
 import type { RunContext } from './context';
+import { internalsExtras, emitInternals } from '../internals/record-hook';
 
 export interface FeedOptions {
   inputIds: number[][];
@@ -49,6 +50,7 @@ export class DecoderState {
     const extras = { ...o.extras };
     if (rec.attentions && this.session.io.attentions.length) extras.attentions = true;
     if (rec.hiddenStates && this.session.io.hiddenStates.length) extras.hiddenStates = true;
+    Object.assign(extras, internalsExtras(this.ctx, this.session));
     const out = await this.session.forward({
       inputIds: o.inputIds,
       ...(o.positionIds ? { positionIds: o.positionIds } : {}),
@@ -79,6 +81,7 @@ export class DecoderState {
         if (wanted) this.ctx.emitter.tensor(callId, this.ctx.tensorSink(`c${callId}.${name}`, t.data, t.dims));
       }
     }
+    emitInternals(this.ctx, this.session, callId, out, before, seq);
     return { ...out, callId, fedLength: seq };
   }
 
@@ -107,7 +110,8 @@ export class DecoderState {
 /** The session for the run's main decoder: the primary unless recording needs the instrumented variant. */
 export function mainSession(ctx: RunContext, needs: { hiddenStates?: boolean; treeMask?: boolean } = {}) {
   const rec = ctx.tensorSink ? ctx.record : { attentions: false, hiddenStates: false };
-  return ctx.model.sessionFor({ ...needs, ...(rec.attentions ? { attentions: true } : {}), ...(rec.hiddenStates || needs.hiddenStates ? { hiddenStates: true } : {}) });
+  const internals = { ...(ctx.record.attentions ? { attentions: true } : {}), ...(ctx.record.logitLens ? { exitLogits: true } : {}) };
+  return ctx.model.sessionFor({ ...needs, ...internals, ...(rec.attentions ? { attentions: true } : {}), ...(rec.hiddenStates || needs.hiddenStates ? { hiddenStates: true } : {}) });
 }
 
 /** The logits of one row and one kept position of a forward output (a view, no copy). */

@@ -29,7 +29,7 @@ export interface RunContext {
   /** Output index -> token id to force there (what-if forks). */
   forced: ReadonlyMap<number, number>;
   maxNewTokens: number;
-  record: { attentions: boolean; hiddenStates: boolean };
+  record: { attentions: boolean; hiddenStates: boolean; logitLens?: boolean };
   /** Stores a large tensor (sidecar) and returns its reference; present when the host records tensors. */
   tensorSink?: TensorSink;
   /** Entries per top-k list in distribution records. */

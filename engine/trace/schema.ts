@@ -18,7 +18,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export const TRACE_FORMAT = 'decodescope.trace';
-export const TRACE_SCHEMA_VERSION = '1.1.0';
+export const TRACE_SCHEMA_VERSION = '1.2.0';
 export const TRACE_MAJOR = 1;
 
 const int = z.number().int();
@@ -390,6 +390,38 @@ export const TensorRef = z.object({
 });
 export const TensorRecord = z.object({ type: z.literal('tensor'), step: nonNegInt, callId: nonNegInt, ref: TensorRef });
 
+/**
+ * Logit lens (schema 1.2): for one fed position of a model call, the top-k of every layer's early-exit logits
+ * (final norm + LM head on that layer's hidden state); the last entry is the model's own final logits.
+ * Recorded when RunRequest.record.logitLens is set and the model has exit_logits.* outputs.
+ */
+export const LayerTopKRecord = z.object({
+  type: z.literal('layer_topk'),
+  step: nonNegInt,
+  callId: nonNegInt,
+  /** Absolute position (cache index) of the fed token whose next-token predictions these are. */
+  position: nonNegInt,
+  layers: z.array(z.object({ layer: nonNegInt, topk: z.array(TopKEntry) })),
+});
+export type LayerTopKRecord = z.infer<typeof LayerTopKRecord>;
+
+/**
+ * Attention probabilities of one layer for one model call, inline (schema 1.2), so live runs without a sidecar
+ * still carry them: weights[h][q][k] flattened row-major, q over the call's fed positions, k over cacheLenIn + fed.
+ * Recorded when RunRequest.record.attentions is set and the host has no tensor sidecar.
+ */
+export const AttentionRecord = z.object({
+  type: z.literal('attention'),
+  step: nonNegInt,
+  callId: nonNegInt,
+  layer: nonNegInt,
+  heads: nonNegInt,
+  queries: nonNegInt,
+  keys: nonNegInt,
+  weights: z.array(z.number()),
+});
+export type AttentionRecord = z.infer<typeof AttentionRecord>;
+
 /** Things the user did during a live run (pause, resume, a forced token); shown on the timeline. */
 export const NoteRecord = z.object({ type: z.literal('note'), step: nonNegInt, kind: z.string(), message: z.string() });
 
@@ -434,6 +466,8 @@ export const EventRecord = z.discriminatedUnion('type', [
   NoteRecord,
   JacobiIterRecord,
   LookaheadRecord,
+  LayerTopKRecord,
+  AttentionRecord,
 ]);
 export type EventRecord = z.infer<typeof EventRecord>;
 
