@@ -80,6 +80,28 @@ try {
     return { update, frame };
   }, SAMPLES);
 
+  console.log('DOM', await page.evaluate(() => ({ chips: document.querySelectorAll('.chip').length, all: document.querySelectorAll('*').length, live: document.querySelectorAll('[data-live="1"]').length })));
+  if (process.argv.includes('--profile')) {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.start');
+    await page.evaluate(async () => {
+      const store = (window as unknown as { __decodescope: { store: { getState(): { move(h: string): void } } } }).__decodescope.store;
+      for (let i = 0; i < 5; i++) {
+        store.getState().move('nextToken');
+        await new Promise((r) => setTimeout(r, 0));
+        void document.body.offsetHeight;
+      }
+    });
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[] } };
+    const self = new Map<string, number>();
+    for (const n of profile.nodes) {
+      const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`;
+      self.set(k, (self.get(k) ?? 0) + (n.hitCount ?? 0));
+    }
+    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 15));
+  }
+
   const report = {
     steps: STEPS,
     traceMB: +((await import('node:fs')).statSync(tracePath).size / 1e6).toFixed(1),
