@@ -7,6 +7,8 @@ import { setEngineClient } from './store/live-run';
 import { loadDemo } from './actions';
 import { DEMOS } from './demos';
 import './styles/app.css';
+// Method-specific main views (draft tree, Jacobi graph, lookahead…) register themselves.
+import './views';
 
 const client = chooseClient();
 setEngineClient(client);

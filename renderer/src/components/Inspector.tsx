@@ -8,6 +8,8 @@ import { distributionView } from '../trace/distribution-model';
 import type { DistributionRecord } from '../../../engine/trace/schema';
 import { formatMs, formatNumber, formatPercent, formatProb, formatSigned, tokenLiteral } from '../format/format';
 import { TokenText, SOURCE_BADGE, SOURCE_LABEL } from './TokenText';
+import { NodeDetails } from '../views/speculative/AcceptancePanel';
+import { CellDetails } from '../views/jacobi/CellDetails';
 
 function StageTable({ trace, dist, tokenId }: { trace: TraceIndex; dist: DistributionRecord; tokenId: number }) {
   const view = distributionView(dist);
@@ -186,6 +188,12 @@ export function Inspector() {
     title = hover ? 'Inspector · preview' : 'Inspector · locked';
   } else if (sel?.kind === 'candidate' && trace.dists.get(sel.distId)) {
     body = <CandidateDetails trace={trace} dist={trace.dists.get(sel.distId)!} tokenId={sel.tokenId} />;
+    title = hover ? 'Inspector · preview' : 'Inspector · locked';
+  } else if (sel?.kind === 'node') {
+    body = <NodeDetails trace={trace} step={sel.step} node={sel.node} />;
+    title = hover ? 'Inspector · preview' : 'Inspector · locked';
+  } else if (sel?.kind === 'cell') {
+    body = <CellDetails trace={trace} blockStart={sel.blockStart} iteration={sel.iteration} position={sel.position} />;
     title = hover ? 'Inspector · preview' : 'Inspector · locked';
   } else {
     const step = trace.steps[cursor.stepIdx];

@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp, appStore } from '../../store/store';
-import { useSize } from '../../components/use-size';
+import { useElementSize } from '../use-element-size';
 import { formatProb, tokenLabel } from '../../format/format';
 import { traceExtras } from '../trace-extras';
 import { blockForStep, dependents, dependsOn, jacobiBlocks, jacobiGrid, type JacobiCell } from './jacobi-model';
@@ -33,7 +33,7 @@ export function JacobiGraphView() {
   const cursor = useApp((s) => s.cursor);
   const hover = useApp((s) => s.hover);
   const locked = useApp((s) => s.locked);
-  const [ref, size] = useSize<HTMLDivElement>();
+  const [ref, size] = useElementSize<HTMLDivElement>();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const blocks = useMemo(() => jacobiBlocks(traceExtras(trace).jacobi), [trace, version]);
   const step = trace.steps[cursor.stepIdx]?.step ?? 0;
@@ -59,7 +59,15 @@ export function JacobiGraphView() {
     }, 450);
     return () => clearInterval(id);
   }, [playing, grid]);
-  if (!block || !grid) return <div className="empty">{trace.steps.length === 0 ? 'Nothing to show yet.' : 'No Jacobi iterations in this trace.'}</div>;
+  if (!block || !grid) {
+    return (
+      <div className="jac-view" data-view="jacobi-graph">
+        <div className="spec-body" ref={ref}>
+          <div className="empty">{trace.steps.length === 0 ? 'Nothing to show yet.' : 'No Jacobi iterations in this trace.'}</div>
+        </div>
+      </div>
+    );
+  }
 
   const visibleRows = shown ?? reached;
   const sel = hover ?? locked;

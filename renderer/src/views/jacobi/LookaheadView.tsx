@@ -8,7 +8,7 @@ import { useApp } from '../../store/store';
 import { tokenLabel } from '../../format/format';
 import type { TraceIndex } from '../../trace/trace-index';
 import { traceExtras } from '../trace-extras';
-import { poolAfter, windowLayout } from './lookahead-model';
+import { poolAfter, windowLayout, type PoolEntry } from './lookahead-model';
 
 function Tok({ trace, id, cls, title }: { trace: TraceIndex; id: number; cls?: string; title?: string }) {
   const e = trace.tokenText(id);
@@ -28,7 +28,7 @@ export function LookaheadView() {
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
   const rec = extras.lookaheadByStep.get(step) ?? [...extras.lookahead].reverse().find((r) => r.step <= step) ?? extras.lookahead[0];
   // eslint-disable-next-line react-hooks/exhaustive-deps
-  const pool = useMemo(() => (rec ? poolAfter(extras.lookahead, rec.step) : new Map()), [extras, rec, version]);
+  const pool = useMemo(() => (rec ? poolAfter(extras.lookahead, rec.step) : new Map<number, PoolEntry[]>()), [extras, rec, version]);
   if (!rec) return <div className="empty">No lookahead records in this trace.</div>;
   const layout = windowLayout(rec);
   const keyPool = pool.get(rec.last.id) ?? [];

@@ -17,7 +17,11 @@ function topOf(trace: TraceIndex, distId: string | undefined): number | undefine
 }
 
 export const ChainRibbon = memo(function ChainRibbon({ trace, view }: { trace: TraceIndex; view: DraftTreeView }) {
-  const chain = view.nodes.filter((n) => n.node !== -1).sort((a, b) => a.depth - b.depth);
+  const drafted = view.nodes.filter((n) => n.node >= 0).sort((a, b) => a.depth - b.depth);
+  const extra = view.byId.get(-2);
+  // A correction sits under the draft it replaced (same depth); a bonus token gets its own column.
+  const replaces = extra ? drafted.find((n) => n.depth === extra.depth) : undefined;
+  const chain = extra && !replaces ? [...drafted, extra] : drafted;
   const s = appStore.getState();
   return (
     <div className="spec-ribbon" data-testid="chain-ribbon">
@@ -28,7 +32,9 @@ export const ChainRibbon = memo(function ChainRibbon({ trace, view }: { trace: T
       {chain.map((n) => {
         const st = STATUS_STYLE[n.status];
         const draftText = n.node === -2 ? '' : tokenLabel(trace.tokenText(n.tokenId).text, trace.tokenText(n.tokenId).bytes);
-        const targetId = n.node === -2 ? n.tokenId : view.reveal === 'draft' ? undefined : topOf(trace, n.targetDistId);
+        const corrected = replaces === n ? extra : undefined;
+        const targetId = n.node === -2 ? n.tokenId : corrected ? corrected.tokenId : view.reveal === 'draft' ? undefined : topOf(trace, n.targetDistId);
+        const cst = corrected ? STATUS_STYLE[corrected.status] : undefined;
         const targetText = targetId === undefined ? '' : tokenLabel(trace.tokenText(targetId).text, trace.tokenText(targetId).bytes);
         const sel = { kind: 'node' as const, step: view.step, node: n.node };
         return (
@@ -43,8 +49,8 @@ export const ChainRibbon = memo(function ChainRibbon({ trace, view }: { trace: T
             <span className="spec-cell" style={{ borderColor: n.node === -2 ? 'transparent' : st.stroke, background: n.node === -2 ? 'transparent' : st.fill, borderStyle: st.dash ? 'dashed' : 'solid' }}>
               {n.node === -2 ? <span className="muted">—</span> : <>{st.icon} {draftText}</>}
             </span>
-            <span className="spec-cell target" style={n.node === -2 ? { borderColor: st.stroke, background: st.fill } : undefined}>
-              {targetText ? (n.node === -2 ? `${st.icon} ${targetText}` : targetText) : <span className="muted">?</span>}
+            <span className="spec-cell target" style={n.node === -2 ? { borderColor: st.stroke, background: st.fill } : cst ? { borderColor: cst.stroke, background: cst.fill } : undefined}>
+              {targetText ? (n.node === -2 ? `${st.icon} ${targetText}` : cst ? `${cst.icon} ${targetText}` : targetText) : <span className="muted">·</span>}
             </span>
             <span className="spec-num mono">{n.node === -2 ? `p ${formatProb(n.p)}` : n.q !== undefined ? `q ${formatProb(n.q)}` : ''}</span>
           </div>

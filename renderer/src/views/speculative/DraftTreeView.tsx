@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { useApp } from '../../store/store';
-import { useSize } from '../../components/use-size';
+import { useElementSize } from '../use-element-size';
 import { formatMs } from '../../format/format';
 import type { TraceIndex } from '../../trace/trace-index';
 import { buildDraftTree, collapseTree, revealOf, type DraftTreeView as DTV } from './draft-tree-model';
@@ -35,7 +35,7 @@ export function DraftTreeMainView() {
   const locked = useApp((s) => s.locked);
   const [minProb, setMinProb] = useState<number | null>(null);
   const [focusPath, setFocusPath] = useState(false);
-  const [ref, size] = useSize<HTMLDivElement>();
+  const [ref, size] = useElementSize<HTMLDivElement>();
   const reveal = revealOf(cursor.stepIdx >= 0 ? phaseName(trace, cursor.stepIdx, cursor.phase) : 'commit');
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const view = useMemo(() => (cursor.stepIdx >= 0 ? buildDraftTree(trace, cursor.stepIdx, reveal) : null), [trace, version, cursor.stepIdx, reveal]);
@@ -48,7 +48,14 @@ export function DraftTreeMainView() {
   const highlight = sel?.kind === 'node' && view && sel.step === view.step ? sel.node : null;
 
   if (!view || !folded) {
-    return <div className="empty">{trace.steps.length === 0 ? 'Nothing to show yet.' : 'No draft at this step (it was decoded by the target alone).'}</div>;
+    // The measured element stays mounted so its size is known when a drafted step comes.
+    return (
+      <div className="spec-view" data-view="draft-tree">
+        <div className="spec-body" ref={ref}>
+          <div className="empty">{trace.steps.length === 0 ? 'Nothing to show yet.' : 'No draft at this step (it was decoded by the target alone).'}</div>
+        </div>
+      </div>
+    );
   }
   const showMask = size.width > 760 && view.drafted <= 500;
   const maskW = Math.min(300, Math.max(200, size.width * 0.26));

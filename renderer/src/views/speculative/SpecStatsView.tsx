@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { useApp, appStore } from '../../store/store';
-import { useSize } from '../../components/use-size';
+import { useElementSize } from '../use-element-size';
 import { formatMs, formatNumber, formatPercent } from '../../format/format';
 import { stepStats } from './spec-stats-model';
 
@@ -18,12 +18,18 @@ export function SpecStatsView() {
   const trace = useApp((s) => s.trace);
   const version = useApp((s) => s.traceVersion);
   const cursor = useApp((s) => s.cursor);
-  const [ref, size] = useSize<HTMLDivElement>();
+  const [ref, size] = useElementSize<HTMLDivElement>();
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const stats = useMemo(() => stepStats(trace), [trace, version]);
   const w = size.width;
   const h = Math.max(320, size.height);
-  if (stats.length === 0) return <div className="empty">Nothing to show yet.</div>;
+  if (stats.length === 0) {
+    return (
+      <div ref={ref} style={{ position: 'absolute', inset: 0 }} data-view="spec-stats">
+        <div className="empty">Nothing to show yet.</div>
+      </div>
+    );
+  }
   const innerW = Math.max(100, w - PAD_L - PAD_R);
   const x = scaleBand<number>().domain(stats.map((s) => s.stepIdx)).range([0, innerW]).paddingInner(0.15);
   const bandH = (h - 70) / 3;
