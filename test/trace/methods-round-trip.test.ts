@@ -27,8 +27,10 @@ describe('trace tools on every method family', () => {
       const path = join(mkdtempSync(join(tmpdir(), 'ds-methods-')), `${method}.jsonl.gz`);
       const writer = new TraceWriter(path);
       const emitted: TraceRecord[] = [];
+      const snapshots: string[] = [];
       const run = startRun({ method, prompt: 'def main():', params: { max_new_tokens: 8, do_sample: false } }, (r) => {
         emitted.push(r);
+        snapshots.push(JSON.stringify(r));
         writer.write(r);
       });
       const footer = await run.done;
@@ -38,7 +40,11 @@ describe('trace tools on every method family', () => {
       const trace = await readTraceFile(path);
       expect(trace.errors).toEqual([]);
       expect(isValidTrace(trace)).toBe(true);
-      expect([trace.header, ...trace.events, trace.footer]).toEqual(JSON.parse(JSON.stringify(emitted)));
+      // The file holds each record as it was when emitted.
+      expect([trace.header, ...trace.events, trace.footer]).toEqual(snapshots.map((t) => JSON.parse(t)));
+      // A live UI keeps the emitted objects: the engine must not change them afterwards.
+      const changed = emitted.findIndex((r, i) => JSON.stringify(r) !== snapshots[i]);
+      expect(changed, changed < 0 ? '' : `record ${changed} (${emitted[changed].type}) changed after it was emitted: ${snapshots[changed].slice(0, 200)}`).toBe(-1);
 
       const index = indexTrace(trace.events);
       expect(index.outputIds).toEqual(footer.summary.tokenIds);
