@@ -2,6 +2,7 @@
  * Run parameters (Hugging Face names) in a popover under the toolbar. Malformed values are refused at
  * the field: the input turns red and says what is allowed, and ▶ stays disabled until it is fixed.
  */
+import { RecordInternalsField } from '../views/internals/RecordInternalsField';
 import { useEffect, useRef, useState } from 'react';
 import { FIELDS, formErrors, type FormValues } from '../store/run-form';
 import { useApp } from '../store/store';
@@ -112,6 +113,7 @@ export function RunPanel({ values, onChange, model, onModel, onClose }: Props) {
           );
         })}
       </div>
+      <RecordInternalsField values={values} onChange={onChange} />
       <p className="hint">
         {sampling ? 'Sampling knobs apply in Hugging Face order: repetition penalty → temperature → top-k → top-p → min-p → typical.' : 'Greedy: the sampling knobs are ignored (and not recorded).'}
         {models.length ? ` Model: ${model || models[0]?.id}.` : ''}

@@ -2,6 +2,7 @@
  * The run panel's parameters: Hugging Face names, ranges, and parsing that refuses malformed values at
  * the field (the message says what is allowed). Pure, so tests cover every rule.
  */
+import { recordFromForm } from '../views/internals/RecordInternalsField';
 import type { GenerationParams } from '../../../engine/trace/schema';
 import type { RunRequest } from '../../../engine/protocol/messages';
 
@@ -90,7 +91,7 @@ export function buildRunRequest(
     if (r.value !== undefined) params[f.name] = r.value;
   }
   return {
-    request: { method, prompt, params: params as unknown as GenerationParams, ...(model ? { model } : {}) },
+    request: { method, prompt, params: params as unknown as GenerationParams, ...(model ? { model } : {}), ...recordFromForm(values) },
     errors,
   };
 }

@@ -10,6 +10,7 @@ import { hasSpeculation } from './speculative/spec-stats-model';
 import { JacobiGraphView } from './jacobi/JacobiGraphView';
 import { LookaheadView } from './jacobi/LookaheadView';
 import './views.css';
+import './internals/register';
 
 const has = (t: TraceIndex, type: string) => (t.counts.get(type) ?? 0) > 0;
 
