@@ -97,7 +97,7 @@ export function JacobiGraphView() {
         <span className="muted">steps {block.firstStep}–{block.lastStep}{init ? ` · initial guess: ${init}` : ''}</span>
         <span className="spacer" />
         <span className="jac-play" data-testid="jacobi-play">
-          <button className="btn small" aria-label="first iteration" onClick={() => { setPlaying(false); setShown(1); }}>⏮</button>
+          <button className="btn small" aria-label="first iteration" onClick={() => { setPlaying(false); setShown(1); }}>↺</button>
           <button className="btn small" aria-label={playing ? 'pause iterations' : 'play iterations'} data-testid="jacobi-play-button" onClick={() => {
             if (playing) return setPlaying(false);
             if ((shown ?? reached) >= grid.cells.length) setShown(1);
