@@ -16,4 +16,5 @@ $cli --method contrastive_search --prompt "$prompt" --max-new-tokens 32 --penalt
   --out "$out/contrastive.trace.jsonl"
 $cli --method speculative --prompt "$prompt" --max-new-tokens 48 --do-sample --seed 3 --temperature 0.9 \
   --out "$out/speculative.trace.jsonl"
+$cli --method jacobi --prompt "$prompt" --max-new-tokens 32 --param block=8 --out "$out/jacobi.trace.jsonl"
 for f in "$out"/*.trace.jsonl; do node engine/cli/decodescope.mjs validate "$f"; done
