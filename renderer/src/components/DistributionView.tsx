@@ -46,6 +46,8 @@ function PipelineStrip({ view, stageKey, reveal, x0, width }: { view: DView; sta
         const available = c.key === 'raw' || reveal >= 1;
         const active = c.key === stageKey;
         const top = [...c.probs.values()].filter((p): p is number => p !== null).sort((a, b) => b - a).slice(0, 12);
+        // Mini bars are scaled to the column's leader: the shape matters here, the numbers are below.
+        const scale = 32 / Math.max(top[0] ?? 1, 1e-9);
         const bw = (boxW - 16) / 12;
         return (
           <g
@@ -66,7 +68,7 @@ function PipelineStrip({ view, stageKey, reveal, x0, width }: { view: DView; sta
               </text>
             ) : null}
             {top.map((p, j) => (
-              <rect key={j} x={8 + j * bw} y={boxH - 6 - p * 32} width={Math.max(1, bw - 1.5)} height={Math.max(0.5, p * 32)} style={{ fill: active ? 'var(--accent)' : 'var(--bar)' }} />
+              <rect key={j} x={8 + j * bw} y={boxH - 6 - p * scale} width={Math.max(1, bw - 1.5)} height={Math.max(0.5, p * scale)} style={{ fill: active ? 'var(--accent)' : 'var(--bar)' }} />
             ))}
             {i < cols.length - 1 ? (
               <path d={`M${boxW + 4},${boxH / 2} l${gap - 9},0 m-4,-4 l4,4 l-4,4`} style={{ fill: 'none', stroke: 'var(--ink-3)', strokeWidth: 1.3 }} />

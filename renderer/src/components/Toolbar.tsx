@@ -33,7 +33,7 @@ export function Toolbar() {
   const [values, setValues] = useState<FormValues>(DEFAULT_FORM);
   const [method, setMethod] = useState('');
   const [model, setModel] = useState('');
-  const [prompt, setPrompt] = useState('Once upon a time');
+  const [prompt, setPrompt] = useState('def fibonacci(n):');
   const fileInput = useRef<HTMLInputElement>(null);
   const a = appStore.getState();
 

@@ -47,8 +47,10 @@ export function stageLabel(name: string): string {
   return LABELS[name] ?? name.replace(/_/g, '-');
 }
 
-function paramText(params: Record<string, number>): string {
-  return Object.values(params)
+function paramText(name: string, params: Record<string, number>): string {
+  // The stage's own knob (top_k → 40) says it all; helpers like min_tokens_to_keep stay in the inspector.
+  const own = params[name];
+  return (own !== undefined ? [own] : Object.values(params))
     .map((v) => (Number.isInteger(v) ? String(v) : String(+v.toPrecision(3))))
     .join(', ');
 }
@@ -62,7 +64,7 @@ function column(key: StageColumn['key'], name: string, label: string, topk: read
     logprobs.set(e.id, e.logprob);
     logits.set(e.id, e.logit);
   }
-  const p = paramText(params);
+  const p = paramText(name, params);
   return { key, name, label: p ? `${label} ${p}` : label, params, removedCount, probs, logprobs, logits };
 }
 
