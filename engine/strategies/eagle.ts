@@ -3,6 +3,7 @@
  * top-k frontier by cumulative log-prob for `depth` rounds, rerank every candidate, keep the best total−1 — and
  * the target verifies the tree in one pass. The head's cache holds (feature f_t, token x_{t+1}) pairs of the
  * committed text; tree rounds append to it under a tree mask and are cropped away after verification.
+ * Defaults are small (k 2, 3 rounds, 6 nodes): on CPU a target pass costs roughly per token, so big trees lose.
  * Drafts are deterministic top-k, so sampling verifies by recursive rejection with q = 1 (exact, EAGLE-2's rule).
  */
 import type { Strategy } from './strategy';
@@ -73,9 +74,9 @@ export const eagleDecoding: Strategy = {
     needs: ['hiddenStates'],
     description: 'EAGLE-2: a one-layer draft head on the target\'s features grows a dynamic draft tree (expand the top-k frontier by cumulative confidence, rerank to a node budget); one target pass verifies it.',
     params: [
-      { name: 'eagle_topk', default: 4, min: 1, max: 10, step: 1, help: 'k: children per frontier node and frontier size' },
-      { name: 'eagle_depth', default: 4, min: 0, max: 8, step: 1, help: 'expansion rounds after the first level' },
-      { name: 'tree_nodes', default: 16, min: 1, max: 80, step: 1, help: 'tree size after reranking (EAGLE total_token − 1)' },
+      { name: 'eagle_topk', default: 2, min: 1, max: 10, step: 1, help: 'k: children per frontier node and frontier size' },
+      { name: 'eagle_depth', default: 3, min: 0, max: 8, step: 1, help: 'expansion rounds after the first level' },
+      { name: 'tree_nodes', default: 6, min: 1, max: 80, step: 1, help: 'tree size after reranking (EAGLE total_token − 1)' },
     ],
   },
   variant: (ctx) => `EAGLE-2 dynamic tree (expand top-k by cumulative log-prob, global rerank); ${ctx.processors.doSample ? 'recursive rejection with deterministic drafts (q = 1)' : 'greedy walk'}; tree mode ${methodString(ctx.params, 'tree_mode', 'auto')}`,
@@ -84,9 +85,9 @@ export const eagleDecoding: Strategy = {
     const hiddenName = session.io.hiddenStates[session.io.hiddenStates.length - 1]!;
     const modeParam = methodString(ctx.params, 'tree_mode', 'auto');
     const mode: TreeMode = modeParam === 'rows' || modeParam === 'batch-rows' || !session.treeMask ? 'batch-rows' : 'tree-mask';
-    const topK = methodNumber(ctx.params, 'eagle_topk', 4);
-    const depth = methodNumber(ctx.params, 'eagle_depth', 4);
-    const budget = methodNumber(ctx.params, 'tree_nodes', 16);
+    const topK = methodNumber(ctx.params, 'eagle_topk', 2);
+    const depth = methodNumber(ctx.params, 'eagle_depth', 3);
+    const budget = methodNumber(ctx.params, 'tree_nodes', 6);
     const head = await EagleHead.open(ctx.model);
     const target = new DecoderState(ctx, session, 'target');
     const seq = [...ctx.promptIds];

@@ -34,7 +34,7 @@ export const medusaDecoding: Strategy = {
     needs: ['medusaHeads'],
     description: 'Medusa heads propose several tokens ahead from the target\'s own hidden state; a static sparse tree of their top-k choices is verified in one target pass.',
     params: [
-      { name: 'tree_nodes', default: 24, min: 1, max: 128, step: 1, help: 'nodes in the static sparse tree' },
+      { name: 'tree_nodes', default: 8, min: 1, max: 128, step: 1, help: 'nodes in the static sparse tree' },
       { name: 'medusa_topk', default: 6, min: 1, max: 16, step: 1, help: 'top-k per head the tree chooses from' },
       { name: 'typical_acceptance', default: 0, min: 0, max: 1, step: 1, help: '1: Medusa typical acceptance when sampling (LOSSY), 0: exact recursive rejection' },
     ],
@@ -50,7 +50,7 @@ export const medusaDecoding: Strategy = {
     const mode: TreeMode = modeParam === 'rows' || modeParam === 'batch-rows' || !session.treeMask ? 'batch-rows' : 'tree-mask';
     const heads = session.io.medusaHeads ?? ctx.model.manifest.medusaHeads ?? 4;
     const topk = methodNumber(ctx.params, 'medusa_topk', 6);
-    const budget = methodNumber(ctx.params, 'tree_nodes', 24);
+    const budget = methodNumber(ctx.params, 'tree_nodes', 8);
     const buffers = medusaBuffers(sparseChoicesForBudget(priorHeadAccuracy(heads, topk), budget), topk);
     const typical = methodNumber(ctx.params, 'typical_acceptance', 0) === 1;
     const target = new DecoderState(ctx, session, 'target');
