@@ -201,6 +201,16 @@ function DrawStrip({ trace, dist, choice, reveal, x0, y0, width }: { trace: Trac
           </text>
         ) : null,
       )}
+      {dv.rest > 0.02 ? (
+        <g>
+          <rect x={x(1 - dv.rest)} y={0.5} width={Math.max(0.5, x(dv.rest) - 1)} height={h - 1} style={{ fill: 'none', stroke: 'var(--line-strong)', strokeDasharray: '3 2' }} />
+          {x(dv.rest) > 60 ? (
+            <text x={x(1 - dv.rest) + 5} y={15} style={{ fontSize: 10.5, fill: 'var(--ink-3)' }}>
+              rest of the vocabulary {formatProb(dv.rest)}
+            </text>
+          ) : null}
+        </g>
+      ) : null}
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
         <text key={t} x={x(t)} y={h + 12} textAnchor={t === 0 ? 'start' : t === 1 ? 'end' : 'middle'} className="mono" style={{ fontSize: 9.5, fill: 'var(--ink-3)' }}>
           {t}
