@@ -69,7 +69,10 @@ export class TraceEmitter {
     const callId = this.nextCallId++;
     for (const row of c.inputIds) this.ensureTokens(row);
     const { startedAt, ...rest } = c;
-    this.emit({ type: 'model_call', step: this.step, callId, startMs: startedAt - this.t0, ...rest });
+    // Strategies keep growing the arrays they fed; a record must keep what was fed at this call.
+    const inputIds = c.inputIds.map((row) => row.slice());
+    const positionIds = c.positionIds.map((row) => row.slice());
+    this.emit({ type: 'model_call', step: this.step, callId, startMs: startedAt - this.t0, ...rest, inputIds, positionIds });
     return callId;
   }
 
