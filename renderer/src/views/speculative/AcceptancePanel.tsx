@@ -20,7 +20,9 @@ function label(trace: TraceIndex, id: number): string {
 function topk(trace: TraceIndex, distId: string | undefined, n: number): { id: number; prob: number }[] {
   const d = distId ? trace.dists.get(distId) : undefined;
   if (!d) return [];
-  return d.processed.topk
+  // Greedy runs may keep only the argmax after processing; the raw top-k then says more.
+  const list = d.processed.topk.length >= 3 ? d.processed.topk : d.raw.topk;
+  return list
     .filter((t) => t.logprob !== null)
     .map((t) => ({ id: t.id, prob: Math.exp(t.logprob!) }))
     .sort((a, b) => b.prob - a.prob)
@@ -59,11 +61,11 @@ function NumberLine({ threshold, u, accepted }: { threshold: number; u?: number;
       <rect x={x(0)} y={12} width={x(threshold) - x(0)} height={10} style={{ fill: 'var(--c-accepted)', opacity: 0.55 }} />
       <rect x={x(threshold)} y={12} width={x(1) - x(threshold)} height={10} style={{ fill: 'var(--c-rejected)', opacity: 0.35 }} />
       <line x1={x(threshold)} x2={x(threshold)} y1={8} y2={26} style={{ stroke: 'var(--ink)', strokeWidth: 1.5 }} />
-      <text x={x(threshold)} y={38} textAnchor="middle" className="mono" style={{ fontSize: 9.5, fill: 'var(--ink-2)' }}>
+      <text x={x(threshold)} y={38} textAnchor={threshold < 0.3 ? 'start' : threshold > 0.7 ? 'end' : 'middle'} className="mono" style={{ fontSize: 9.5, fill: 'var(--ink-2)' }}>
         min(1,p/q) {threshold.toFixed(3)}
       </text>
-      <text x={x(0)} y={38} className="mono" style={{ fontSize: 9, fill: 'var(--ink-3)' }}>0</text>
-      <text x={x(1)} y={38} textAnchor="end" className="mono" style={{ fontSize: 9, fill: 'var(--ink-3)' }}>1</text>
+      {threshold >= 0.3 ? <text x={x(0)} y={38} className="mono" style={{ fontSize: 9, fill: 'var(--ink-3)' }}>0</text> : null}
+      {threshold <= 0.7 ? <text x={x(1)} y={38} textAnchor="end" className="mono" style={{ fontSize: 9, fill: 'var(--ink-3)' }}>1</text> : null}
       {u !== undefined ? (
         <g transform={`translate(${x(u)}, 0)`}>
           <path d="M-5,1 L5,1 L0,9 Z" style={{ fill: accepted ? 'var(--c-accepted)' : 'var(--u-marker)' }} />

@@ -32,7 +32,7 @@ export function SpecStatsView() {
   }
   const innerW = Math.max(100, w - PAD_L - PAD_R);
   const x = scaleBand<number>().domain(stats.map((s) => s.stepIdx)).range([0, innerW]).paddingInner(0.15);
-  const bandH = (h - 70) / 3;
+  const bandH = (h - 100) / 3;
   const maxMs = Math.max(1e-6, ...stats.map((s) => s.draftMs + s.verifyMs));
   const maxTok = Math.max(1, ...stats.map((s) => s.committed));
   const yMs = scaleLinear().domain([0, maxMs]).range([bandH, 0]);
@@ -62,17 +62,24 @@ export function SpecStatsView() {
             </text>
           ))}
           <g transform={`translate(${PAD_L}, 0)`}>
-            {cur ? <rect x={x(cur.stepIdx)! - 1} y={14} width={x.bandwidth() + 2} height={h - 30} style={{ fill: 'var(--accent-soft)' }} /> : null}
+            {cur ? <rect x={x(cur.stepIdx)! - 1} y={14} width={x.bandwidth() + 2} height={bands[2]!.y + bandH - 14} style={{ fill: 'var(--accent-soft)' }} /> : null}
             {stats.map((s) => (
               <g key={s.stepIdx} style={{ cursor: 'pointer' }} onClick={() => appStore.getState().gotoStep(s.stepIdx)}>
                 <title>{`step ${s.step}: draft ${formatMs(s.draftMs)} (${s.draftCalls} passes), verify ${formatMs(s.verifyMs)} (${s.targetCalls}); accepted ${s.accepted}/${s.drafted}, committed ${s.committed}`}</title>
-                <rect x={x(s.stepIdx)} y={14} width={x.bandwidth()} height={h - 30} style={{ fill: 'transparent' }} />
+                <rect x={x(s.stepIdx)} y={14} width={x.bandwidth()} height={bands[2]!.y + bandH - 14} style={{ fill: 'transparent' }} />
                 <rect x={x(s.stepIdx)} y={bands[0]!.y + yMs(s.verifyMs)} width={x.bandwidth()} height={bandH - yMs(s.verifyMs)} style={{ fill: 'var(--bar)' }} />
                 <rect x={x(s.stepIdx)} y={bands[0]!.y + yMs(s.verifyMs + s.draftMs)} width={x.bandwidth()} height={yMs(s.verifyMs) - yMs(s.verifyMs + s.draftMs)} style={{ fill: 'var(--bar-muted)', stroke: 'var(--ink-3)', strokeWidth: 0.5 }} />
                 <rect x={x(s.stepIdx)} y={bands[1]!.y + yTok(s.accepted)} width={x.bandwidth()} height={bandH - yTok(s.accepted)} style={{ fill: 'var(--c-accepted)' }} />
                 <rect x={x(s.stepIdx)} y={bands[1]!.y + yTok(s.committed)} width={x.bandwidth()} height={Math.max(0, yTok(s.accepted) - yTok(s.committed))} style={{ fill: 'var(--c-target-bg)', stroke: 'var(--c-target)', strokeWidth: 0.6 }} />
               </g>
             ))}
+            {stats.map((s, i) =>
+              i % Math.max(1, Math.ceil(stats.length / 24)) === 0 ? (
+                <text key={`t${i}`} x={cx(s.stepIdx)} y={bands[2]!.y + bandH + 12} textAnchor="middle" className="mono" style={{ fontSize: 9, fill: 'var(--ink-3)' }}>
+                  {s.step}
+                </text>
+              ) : null,
+            )}
             {bands.map((b) => (
               <line key={b.y} x1={0} x2={innerW} y1={b.y + bandH} y2={b.y + bandH} style={{ stroke: 'var(--line-strong)' }} />
             ))}

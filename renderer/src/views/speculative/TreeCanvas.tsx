@@ -81,8 +81,10 @@ export const TreeCanvas = memo(function TreeCanvas({ trace, view, keep, hidden, 
     const { top, bottom, right } = layout.bounds;
     const bw = right + 40;
     const bh = bottom - top + 20;
-    const k = Math.max(0.45, Math.min(1.15, (width - 20) / bw, (height - 20) / bh));
-    const tx = 30;
+    // Never shrink below legibility; when the tree is wider than the view, show its deep end (where
+    // the decisions happened) and let the user pan back to the root.
+    const k = Math.max(0.75, Math.min(1.15, (width - 20) / bw, (height - 20) / bh));
+    const tx = Math.min(30, width - 20 - right * k);
     const ty = bh * k < height ? (height - (bottom + top) * k) / 2 : 10 - top * k;
     select(svg).call(z.transform, zoomIdentity.translate(tx, ty).scale(k));
     // eslint-disable-next-line react-hooks/exhaustive-deps
