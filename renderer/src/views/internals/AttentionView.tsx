@@ -70,7 +70,7 @@ export function AttentionView() {
   return (
     <div className="att-view" data-view="attention">
       <div className="spec-head">
-        <span className="spec-title">Attention · step {step} · layer {big.layer} head {big.head}</span>
+        <span className="spec-title">Attention · step {cursor.stepIdx + 1} · layer {big.layer} head {big.head}</span>
         <span className="muted">rows: queries (every call so far), columns: keys (cache positions) · mask: {big.maskKinds.join(', ') || 'causal'}</span>
       </div>
       <div className="att-controls">

@@ -12,8 +12,9 @@ import './internals.css';
 
 /** Where the bundled target's self-speculative early-exit draft stops. */
 const BUNDLED_EARLY_EXIT = 2;
-const shade = (p: number) => interpolateBlues(0.08 + 0.85 * Math.sqrt(p));
-const ink = (p: number) => (Math.sqrt(p) > 0.6 ? '#fff' : '#111');
+/** Shading relative to the grid's largest probability (small models spread mass thin; an absolute 0–1 scale looks flat). */
+const shade = (x: number) => interpolateBlues(0.06 + 0.84 * Math.max(0, Math.min(1, x)));
+const ink = (x: number) => (x > 0.6 ? '#fff' : '#111');
 
 export function LogitLensView() {
   const trace = useApp((s) => s.trace);
@@ -29,10 +30,11 @@ export function LogitLensView() {
   const earlyExit: number | undefined = BUNDLED_EARLY_EXIT;
   const k = Math.max(...grid.rows.map((r) => r.cells.length));
   const finalTok = trace.tokenText(grid.finalId);
+  const maxP = Math.max(1e-6, ...grid.rows.flatMap((r) => r.cells.map((c) => c.prob)));
   return (
     <div className="lens-view" data-view="logit-lens">
       <div className="spec-head">
-        <span className="spec-title">Logit lens · step {rec.step}{rec.step !== step ? ' (nearest recorded)' : ''} · position {grid.position}</span>
+        <span className="spec-title">Logit lens · step {cursor.stepIdx + 1}{rec.step !== step ? ' (nearest recorded)' : ''} · position {grid.position}</span>
         <span className="muted">
           Each layer's guess for the next token (final norm + LM head on its hidden state). Final choice: <span className="mono lens-final-chip">{tokenLabel(finalTok.text, finalTok.bytes)}</span>
         </span>
@@ -48,7 +50,7 @@ export function LogitLensView() {
             {row.cells.map((c, i) => {
               const t = trace.tokenText(c.id);
               return (
-                <span key={i} className={`lens-cell mono ${c.isFinal ? 'lens-is-final' : ''}`} style={{ background: shade(c.prob), color: ink(c.prob) }} title={`layer ${row.layer}: id ${c.id}, p = ${formatProb(c.prob)}`}>
+                <span key={i} className={`lens-cell mono ${c.isFinal ? 'lens-is-final' : ''}`} style={{ background: shade(c.prob / maxP), color: ink(c.prob / maxP) }} title={`layer ${row.layer}: id ${c.id}, p = ${formatProb(c.prob)}`}>
                   <span className="lens-tok">{tokenLabel(t.text, t.bytes)}</span>
                   <span className="lens-p">{formatProb(c.prob)}</span>
                 </span>
@@ -59,7 +61,7 @@ export function LogitLensView() {
       </div>
       <div className="lens-foot">
         <span className="lens-legend">
-          p <span className="lens-ramp" style={{ background: `linear-gradient(to right, ${[0, 0.05, 0.2, 0.45, 0.7, 1].map(shade).join(',')})` }} /> 0 → 1 (√ scale)
+          p <span className="lens-ramp" style={{ background: `linear-gradient(to right, ${[0, 0.25, 0.5, 0.75, 1].map(shade).join(',')})` }} /> 0 → {formatProb(maxP)} (largest in view)
         </span>
         <span className="lens-legend"><span className="lens-swatch lens-is-final" /> the final layer's choice</span>
         <span className="muted">
