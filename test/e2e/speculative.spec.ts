@@ -103,3 +103,28 @@ test('prompt lookup: the drafted span as a tree, a node inspected', async ({ pag
   await expect(page.getByTestId('acc-sentence')).toContainText(rejected ? 'Rejected' : /Accepted|Rejected/);
   await page.screenshot({ path: 'test-results/screenshots/spec-prompt-lookup.png' });
 });
+
+test('SpecInfer token tree: one tree-masked pass, recursive rejection, a rejected branch inspected', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openApp(page);
+  await waitForEngine(page);
+  await runLive(page, 'specinfer', { do_sample: 'true', seed: '2', max_new_tokens: '24' });
+  const { stepIdx, rejected } = await interestingStep(page);
+  expect(rejected).toBe(true);
+  await stepIntoStep(page, stepIdx);
+  await page.keyboard.press('F11');
+  await page.keyboard.press('F11');
+  const view = page.locator('[data-view="draft-tree"]');
+  await expect(view).toHaveAttribute('data-reveal', 'commit');
+  // A tree: some node has more than one drafted child, and the mask note says how it was verified.
+  expect(await view.locator('[data-node]').count()).toBeGreaterThan(4);
+  await expect(page.getByTestId('tree-mask')).toContainText('one target pass');
+  await view.locator('[data-status="rejected"]').first().click();
+  await page.mouse.move(5, 5);
+  await expect(page.getByTestId('acceptance-panel')).toHaveAttribute('data-status', 'rejected');
+  await expect(page.getByTestId('acc-sentence')).toContainText('Rejected');
+  await page.screenshot({ path: 'test-results/screenshots/spec-tree-specinfer.png' });
+  await page.getByTestId('focus-path').click();
+  await page.screenshot({ path: 'test-results/screenshots/spec-tree-focus-path.png' });
+});

@@ -46,7 +46,7 @@ export const TreeMask = memo(function TreeMask({ trace, view, highlight, width, 
                 style={{ cursor: 'pointer' }}
               >
                 <rect x={-labelW} y={i * cell} width={labelW + size} height={cell} style={{ fill: i === row ? 'var(--accent-soft)' : 'transparent' }} />
-                {labelW > 0 && cell >= 10 ? (
+                {labelW > 0 && cell >= 12 ? (
                   <text x={-4} y={i * cell + cell / 2 + 3.5} textAnchor="end" className="mono" style={{ fontSize: Math.min(10.5, cell - 2), fill: STATUS_STYLE[node.status].stroke }}>
                     {STATUS_STYLE[node.status].icon} {tokenLabel(entry.text, entry.bytes).slice(0, 6)}
                   </text>
