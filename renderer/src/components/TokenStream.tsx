@@ -13,7 +13,8 @@ import { TokenText, SOURCE_BADGE, SOURCE_LABEL } from './TokenText';
 import { probColor, probInk, viridisGradient } from '../format/colors';
 import { formatProb } from '../format/format';
 
-const CHUNK = 256;
+// Small chunks: a step re-renders only the chunk holding the cursor (and a neighbour when it moves on).
+const CHUNK = 64;
 
 interface ChunkProps {
   trace: TraceIndex;
@@ -42,7 +43,7 @@ const Chunk = memo(function Chunk({ trace, start, end, shown, curFrom, curTo, se
     if (i === selected) cls += ' selected';
     if (entry.special) cls += ' special';
     let style: React.CSSProperties | undefined;
-    if (colorMode === 'probability') {
+    if (colorMode === 'probability' && rel < shown) {
       const p = trace.probOf(t);
       style = { background: probColor(p), color: probInk(p), borderColor: 'transparent' };
     }
@@ -146,7 +147,8 @@ export function TokenStream() {
     body.current?.querySelectorAll<HTMLElement>('[data-chunk][data-live="1"]').forEach((el) => {
       heights.current.set(Number(el.dataset.chunk), el.offsetHeight);
     });
-  });
+    // Measured only when what is rendered changes, not on every step (that would force a layout per step).
+  }, [visibleChunks, chunkCount, version, colorMode, trace]);
 
   // Keep the current step in view (nearest edge only: no jumping while the user reads).
   useEffect(() => {
@@ -164,7 +166,7 @@ export function TokenStream() {
     const end = Math.min(total, start + CHUNK);
     const live = visibleChunks.has(c) || c === cursorChunk || (selected >= start && selected < end);
     chunks.push(
-      <div key={c} data-chunk={c} data-live={live ? 1 : 0} className="stream-chunk-block" style={live ? undefined : { height: heights.current.get(c) ?? 80 }}>
+      <div key={c} data-chunk={c} data-live={live ? 1 : 0} className="stream-chunk-block" style={live ? undefined : { height: heights.current.get(c) ?? 26 * 3 }}>
         {c === 0 ? <PromptChips trace={trace} version={version} /> : null}
         {live ? (
           <Chunk

@@ -59,6 +59,9 @@ try {
     return { totalMs: performance.now() - w.__perfOpenStart, parseAndIndexMs: w.__decodescopeLastOpenMs };
   }, STEPS);
 
+  // Diagnostic: --hide SELECTOR takes one panel out of layout to see what a step costs without it.
+  const hide = process.argv.indexOf('--hide');
+  if (hide >= 0) await page.addStyleTag({ content: `${process.argv[hide + 1]} { display: none !important; }` });
   // 2. Step forward from the middle of the run.
   const step = await page.evaluate(async (samples) => {
     type S = { move(how: string): void; gotoStep(i: number): void };
@@ -80,7 +83,7 @@ try {
     return { update, frame };
   }, SAMPLES);
 
-  console.log('DOM', await page.evaluate(() => ({ chips: document.querySelectorAll('.chip').length, all: document.querySelectorAll('*').length, live: document.querySelectorAll('[data-live="1"]').length })));
+  console.log('DOM', await page.evaluate(() => ({ heapMB: Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6), chips: document.querySelectorAll('.chip').length, all: document.querySelectorAll('*').length, live: document.querySelectorAll('[data-live="1"]').length })));
   if (process.argv.includes('--profile')) {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Profiler.enable');
