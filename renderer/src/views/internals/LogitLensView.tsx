@@ -23,7 +23,7 @@ export function LogitLensView() {
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const data = useMemo(() => internalsOf(trace), [trace, version]);
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
-  const rec = lensAt(data.lens, step);
+  const rec = lensAt(data.lens, step, trace);
   if (!rec) return <div className="empty">No logit-lens records: start a live run with “record internals” ticked (needs a model with exit_logits.* outputs).</div>;
   const grid = lensGrid(rec);
   // The bundled target's early-exit draft (config.json decodescope.early_exit_layer, onnx/model_exit2.onnx).

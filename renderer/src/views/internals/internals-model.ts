@@ -24,10 +24,11 @@ export function internalsOf(trace: TraceIndex): InternalsData {
   return c;
 }
 
-/** The last logit-lens record at or before a step (the target's own call when several). */
-export function lensAt(lens: readonly LayerTopKRecord[], step: number): LayerTopKRecord | undefined {
+/** The last logit-lens record at or before a step, from the target's calls when the trace says which model ran. */
+export function lensAt(lens: readonly LayerTopKRecord[], step: number, trace?: TraceIndex): LayerTopKRecord | undefined {
   let best: LayerTopKRecord | undefined;
-  for (const r of lens) if (r.step <= step && (!best || r.step >= best.step)) best = r;
+  const isTarget = (r: LayerTopKRecord) => (trace?.calls.get(r.callId)?.model ?? 'target') === 'target';
+  for (const r of lens) if (r.step <= step && isTarget(r) && (!best || r.step >= best.step)) best = r;
   return best;
 }
 

@@ -87,7 +87,11 @@ export function NodeDetails({ trace, step, node: nodeId }: { trace: TraceIndex; 
   const st = STATUS_STYLE[node.status];
   const text = label(trace, node.tokenId);
   const replacement = node.status === 'rejected' ? replacementFor(trace, view, node) : undefined;
-  const f = acceptanceFacts(node, view.rule, text, replacement);
+  // Under recursive rejection a later sibling was examined after this one.
+  const order = view.verify?.decisions.map((d) => d.node) ?? [];
+  const nextSiblingTried =
+    node.status === 'rejected' && order.slice(order.indexOf(node.node) + 1).some((id) => view.byId.get(id)?.parent === node.parent);
+  const f = acceptanceFacts(node, view.rule, text, replacement, nextSiblingTried);
   const isResidualNode = node.status === 'resampled';
   const rejectedHere = node.status === 'rejected' && view.byId.get(EXTRA_NODE)?.parent === node.parent;
   const residual = (isResidualNode || rejectedHere) && view.residual ? view.residual : undefined;

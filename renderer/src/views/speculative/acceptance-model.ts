@@ -17,7 +17,8 @@ export interface AcceptanceFacts {
   sentence: string;
 }
 
-export function acceptanceFacts(node: TreeNodeView, rule: string | undefined, token: string, replacement?: string): AcceptanceFacts {
+/** `nextSiblingTried`: recursive rejection (SpecInfer) goes on to a sibling against the updated residual. */
+export function acceptanceFacts(node: TreeNodeView, rule: string | undefined, token: string, replacement?: string, nextSiblingTried = false): AcceptanceFacts {
   const d: Decision | undefined = node.decision;
   const p = d?.p ?? node.p;
   const q = d?.q ?? node.q;
@@ -37,7 +38,11 @@ export function acceptanceFacts(node: TreeNodeView, rule: string | undefined, to
   else if (sampled && threshold !== undefined) {
     const cmp = d.accepted ? '<' : '≥';
     sentence = `${d.accepted ? 'Accepted' : 'Rejected'}: u = ${u!.toFixed(3)} ${cmp} min(1, p/q) = ${threshold.toFixed(3)}.${
-      d.accepted ? '' : ` The correction${replacement ? ` ${replacement}` : ''} is drawn from the residual.`
+      d.accepted
+        ? ''
+        : nextSiblingTried
+          ? ' Its probability is removed from the residual and the next sibling is tried against it.'
+          : ` The correction${replacement ? ` ${replacement}` : ''} is drawn from the residual.`
     }`;
   } else if (d.accepted) sentence = `Accepted: ${token} is what the target picks here (${d.reason}).`;
   else sentence = `Rejected: the target picks ${replacement ?? 'another token'} here, not ${token} (${d.reason}).`;
