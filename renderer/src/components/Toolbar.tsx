@@ -37,7 +37,8 @@ export function Toolbar() {
   const fileInput = useRef<HTMLInputElement>(null);
   const a = appStore.getState();
 
-  const methodName = method || methods.find((m) => m.name === 'greedy' || m.family === 'autoregressive')?.name || methods[0]?.name || '';
+  // Until the engine's method list arrives, a run uses the engine's default method rather than an empty name.
+  const methodName = method || methods.find((m) => m.name === 'greedy' || m.family === 'autoregressive')?.name || methods[0]?.name || 'autoregressive';
   const built = buildRunRequest(values, methodName, prompt, model || undefined);
   const engineUp = transport !== 'offline' && engineState === 'ready';
   const busy = runState === 'running' || runState === 'paused' || runState === 'starting';
