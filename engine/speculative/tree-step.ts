@@ -6,7 +6,7 @@
  * last token, the next root. Target distributions are computed (and recorded) only for the nodes the walk visits.
  */
 import type { RunContext } from '../strategies/context';
-import { choose, distribution, logitsAt, type DecoderState, type Distribution, type FedOutput } from '../strategies/blocks';
+import { choose, commit, distribution, finishOf, logitsAt, type DecoderState, type Distribution, type FedOutput } from '../strategies/blocks';
 import { describePick } from '../logits/sampler';
 import type { ModelRole, TokenSource } from '../trace/schema';
 import { emitDraft, emitDrawnChoice, emitVerify, probabilities, runUniform } from './engine-bridge';
@@ -159,4 +159,26 @@ export async function treeStep(ctx: RunContext, target: DecoderState, seq: reado
     target.crop(P + 1 + acceptedPath.length);
   }
   return { tokens, acceptedPath, out, lastLocation: locate(lastFed), locate, drafted: tree.nodes.length };
+}
+
+/**
+ * Commits a tree step's tokens, stopping at the first one that finishes the run (EOS or the length limit),
+ * and appends them to `seq`. Returns how many were committed and whether the run finished.
+ */
+export function commitStepTokens(
+  ctx: RunContext,
+  seq: number[],
+  stepTokens: readonly { id: number; source: TokenSource; distId: string }[],
+  outputIndex: number,
+): { count: number; finished: boolean } {
+  const tokens: { id: number; source: TokenSource; distId: string }[] = [];
+  let finish: ReturnType<typeof finishOf> = undefined;
+  for (const t of stepTokens) {
+    tokens.push(t);
+    finish = finishOf(ctx, t.id, outputIndex + tokens.length - 1);
+    if (finish) break;
+  }
+  seq.push(...tokens.map((t) => t.id));
+  commit(ctx, outputIndex, tokens, 1, finish);
+  return { count: tokens.length, finished: Boolean(finish) };
 }

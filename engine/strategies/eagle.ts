@@ -8,10 +8,9 @@
  */
 import type { Strategy } from './strategy';
 import { DecoderState, choose, commit, distribution, finishOf, logitsAt, type FedOutput } from './blocks';
-import type { TokenSource } from '../trace/schema';
 import { EagleHead, type EagleOutput } from '../speculative/eagle-head';
 import { eagle2Tree, type FrontierNode, type ProposedChild } from '../speculative/eagle-tree';
-import { treeStep, type TreeMode } from '../speculative/tree-step';
+import { commitStepTokens, treeStep, type TreeMode } from '../speculative/tree-step';
 import { methodNumber, methodString } from '../speculative/policy-params';
 import type { RunContext } from './context';
 
@@ -171,16 +170,9 @@ export const eagleDecoding: Strategy = {
         const at = step.locate(node + 1);
         features[P + 1 + j] = featureAt(step.out, hiddenName, at.row, at.column);
       });
-      const tokens: { id: number; source: TokenSource; distId: string }[] = [];
-      for (const t of step.tokens) {
-        tokens.push(t);
-        finish = finishOf(ctx, t.id, outputIndex + tokens.length - 1);
-        if (finish) break;
-      }
-      seq.push(...tokens.map((t) => t.id));
-      commit(ctx, outputIndex, tokens, 1, finish);
-      outputIndex += tokens.length;
-      if (finish) return;
+      const committed = commitStepTokens(ctx, seq, step.tokens, outputIndex);
+      outputIndex += committed.count;
+      if (committed.finished) return;
     }
   },
 };

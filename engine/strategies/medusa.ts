@@ -6,10 +6,9 @@
  */
 import type { Strategy } from './strategy';
 import { DecoderState, choose, commit, distribution, finishOf, logitsAt } from './blocks';
-import type { TokenSource } from '../trace/schema';
 import { softmax, topEntries } from '../speculative/dist';
 import { medusaBuffers, medusaCandidateTree, priorHeadAccuracy, sparseChoicesForBudget, type HeadTopK } from '../speculative/medusa-tree';
-import { treeStep, type TreeMode } from '../speculative/tree-step';
+import { commitStepTokens, treeStep, type TreeMode } from '../speculative/tree-step';
 import { buildTree } from '../speculative/tree';
 import { methodNumber, methodString } from '../speculative/policy-params';
 import type { FedOutput } from './blocks';
@@ -89,16 +88,9 @@ export const medusaDecoding: Strategy = {
         },
         outputIndex,
       );
-      const tokens: { id: number; source: TokenSource; distId: string }[] = [];
-      for (const t of step.tokens) {
-        tokens.push(t);
-        finish = finishOf(ctx, t.id, outputIndex + tokens.length - 1);
-        if (finish) break;
-      }
-      seq.push(...tokens.map((t) => t.id));
-      commit(ctx, outputIndex, tokens, 1, finish);
-      outputIndex += tokens.length;
-      if (finish) return;
+      const committed = commitStepTokens(ctx, seq, step.tokens, outputIndex);
+      outputIndex += committed.count;
+      if (committed.finished) return;
       proposals = headTopK(step.out, medusaName, step.lastLocation.row, step.lastLocation.column, topk);
     }
   },

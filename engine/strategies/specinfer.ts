@@ -6,12 +6,11 @@
  */
 import type { Strategy } from './strategy';
 import { DecoderState, choose, commit, distribution, finishOf, logitsAt } from './blocks';
-import type { TokenSource } from '../trace/schema';
 import { buildTree, type DraftNodeSpec } from '../speculative/tree';
 import { sampleFromDistribution, topEntries } from '../speculative/dist';
 import { DraftTreeGrower } from '../speculative/draft-tree-proposer';
 import { runUniform } from '../speculative/engine-bridge';
-import { treeStep, type TreeMode } from '../speculative/tree-step';
+import { commitStepTokens, treeStep, type TreeMode } from '../speculative/tree-step';
 import { methodString } from '../speculative/policy-params';
 import type { RunContext } from './context';
 
@@ -50,16 +49,9 @@ export async function runDraftTreeLoop(
     await grower.sync(seq);
     const grown = room > 0 ? await grow(grower, seq, room) : { specs: [], source: 'no room to draft' };
     const step = await treeStep(ctx, target, seq, buildTree(grown.specs), { mode, draftModel: 'draft', draftSource: grown.source, sampledRule }, outputIndex);
-    const tokens: { id: number; source: TokenSource; distId: string }[] = [];
-    for (const t of step.tokens) {
-      tokens.push(t);
-      finish = finishOf(ctx, t.id, outputIndex + tokens.length - 1);
-      if (finish) break;
-    }
-    seq.push(...tokens.map((t) => t.id));
-    commit(ctx, outputIndex, tokens, 1, finish);
-    outputIndex += tokens.length;
-    if (finish) return;
+    const committed = commitStepTokens(ctx, seq, step.tokens, outputIndex);
+    outputIndex += committed.count;
+    if (committed.finished) return;
   }
 }
 
