@@ -5,6 +5,7 @@ import { keyboard } from './keyboard/keyboard-manager';
 import { pauseLiveRun, resumeLiveRun } from './store/live-run';
 import { exportView, openTraceFile, openTraceText, pickTraceFile, saveTrace } from './actions';
 import { hostBridge } from './client/host-bridge';
+import { MODEL_FOLDER_EVENT } from './store/model-folder';
 import { Toolbar } from './components/Toolbar';
 import { TokenStream } from './components/TokenStream';
 import { Timeline } from './components/Timeline';
@@ -133,7 +134,7 @@ function useHostMenu() {
       else if (cmd.command === 'export-view') void exportView(cmd.format);
       else if (cmd.command === 'toggle-theme') s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
       else if (cmd.command === 'show-shortcuts') s.setOverlay('shortcuts');
-      else if (cmd.command === 'model-folder-chosen') window.dispatchEvent(new CustomEvent('decodescope:model-folder', { detail: cmd.path }));
+      else if (cmd.command === 'model-folder-chosen') window.dispatchEvent(new CustomEvent(MODEL_FOLDER_EVENT, { detail: cmd.path }));
     });
     const offTrace = bridge.onTraceOpened((t) => openTraceText(t.text, t.name));
     return () => {

@@ -20,7 +20,11 @@ client.onStatus((status) => {
   if (status.state === 'ready' && !listed) {
     listed = true;
     Promise.all([client.listModels(), client.listMethods()]).then(
-      ([models, methods]) => appStore.getState().setEngine({ models, methods }),
+      ([models, methods]) => {
+        // A folder the user loaded while the list was on its way stays in it.
+        const loaded = appStore.getState().models.filter((m) => !models.some((x) => x.path === m.path));
+        appStore.getState().setEngine({ models: [...models, ...loaded], methods });
+      },
       (e: Error) => appStore.getState().showToast('error', `The engine did not list its models: ${e.message}`),
     );
   }

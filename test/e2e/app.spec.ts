@@ -4,6 +4,7 @@
  * server's refusal of requests without the token.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { test, expect, type Page } from '@playwright/test';
 import WebSocket from 'ws';
 import { openApp, waitForEngine, cursorOf } from './helpers';
@@ -235,4 +236,26 @@ test('keyboard: stepping keys, the shortcuts sheet, play, theme and Esc', async 
   const theme = await page.evaluate(() => document.documentElement.dataset.theme);
   await page.keyboard.press('t');
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).not.toBe(theme);
+});
+
+test('a model folder loads from the run panel or the host menu event; a wrong folder is refused and nothing changes', async ({ page }) => {
+  await openApp(page);
+  await waitForEngine(page);
+  await expect(page.getByTestId('model-select').locator('option', { hasText: 'draft' }).first()).toBeAttached();
+  const folderDir = fileURLToPath(new URL('../fixtures/models/tiny-llama', import.meta.url));
+  await page.getByTestId('params-button').click();
+  await page.locator('#model-folder').fill(folderDir);
+  await page.getByRole('button', { name: 'Load' }).click();
+  await expect(page.getByTestId('toast-info')).toContainText(`Loaded the model folder ${folderDir}`);
+  await expect(page.getByTestId('model-select')).toHaveValue(folderDir);
+  await page.keyboard.press('Escape');
+
+  // The Electron menu's "Open model folder…" arrives as this window event; a folder without a model is refused.
+  const notAModel = fileURLToPath(new URL('../../assets/demo', import.meta.url));
+  await page.evaluate((p) => window.dispatchEvent(new CustomEvent('decodescope:model-folder', { detail: p })), notAModel);
+  await expect(page.getByTestId('toast-error')).toContainText('not a model Decodescope can load');
+  await expect(page.getByTestId('model-select')).toHaveValue(folderDir);
+  const otherDir = fileURLToPath(new URL('../fixtures/models/tiny-llama-gqa', import.meta.url));
+  await page.evaluate((p) => window.dispatchEvent(new CustomEvent('decodescope:model-folder', { detail: p })), otherDir);
+  await expect(page.getByTestId('model-select')).toHaveValue(otherDir);
 });

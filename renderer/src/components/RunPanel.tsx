@@ -6,7 +6,7 @@ import { RecordInternalsField } from '../views/internals/RecordInternalsField';
 import { useEffect, useRef, useState } from 'react';
 import { FIELDS, formErrors, type FormValues } from '../store/run-form';
 import { useApp } from '../store/store';
-import { engineClient } from '../store/live-run';
+import { inspectModelFolder, modelChoice } from '../store/model-folder';
 import { keyboard } from '../keyboard/keyboard-manager';
 
 export function paramsSummary(values: FormValues): string {
@@ -35,8 +35,6 @@ export function RunPanel({ values, onChange, model, onModel, onClose }: Props) {
   const errors = formErrors(values);
   const models = useApp((s) => s.models);
   const methods = useApp((s) => s.methods);
-  const showToast = useApp((s) => s.showToast);
-  const setEngine = useApp((s) => s.setEngine);
   const [folder, setFolder] = useState('');
   const [checking, setChecking] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
@@ -53,19 +51,11 @@ export function RunPanel({ values, onChange, model, onModel, onClose }: Props) {
   }, [onClose]);
 
   const inspectFolder = async () => {
-    const client = engineClient();
-    if (!folder.trim() || !client) return;
+    if (!folder.trim()) return;
     setChecking(true);
-    try {
-      const info = await client.inspectModel(folder.trim());
-      setEngine({ models: [...models.filter((m) => m.id !== info.id && m.path !== info.path), info] });
-      onModel(info.path);
-      showToast('info', `Loaded the model folder ${info.path}`);
-    } catch (e) {
-      showToast('error', `That folder is not a model Decodescope can load: ${(e as Error).message}`);
-    } finally {
-      setChecking(false);
-    }
+    const info = await inspectModelFolder(folder);
+    setChecking(false);
+    if (info) onModel(modelChoice(info));
   };
 
   return (

@@ -1,5 +1,6 @@
 /** Toolbar: model ▾ method ▾ params… prompt ▶ ⏸ ⏹ | source (demo / open / save / export) | theme | ? */
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { inspectModelFolder, modelChoice, MODEL_FOLDER_EVENT } from '../store/model-folder';
 import { useApp, appStore } from '../store/store';
 import { DEFAULT_FORM, buildRunRequest, type FormValues } from '../store/run-form';
 import { startLiveRun, pauseLiveRun, resumeLiveRun, cancelLiveRun } from '../store/live-run';
@@ -43,6 +44,14 @@ export function Toolbar() {
   const engineUp = transport !== 'offline' && engineState === 'ready';
   const busy = runState === 'running' || runState === 'paused' || runState === 'starting';
   const closePanel = useCallback(() => appStore.getState().setOverlay(null), []);
+  // Electron's "Open model folder…" menu item: load the chosen folder and select it for the next run.
+  useEffect(() => {
+    const chosen = (e: Event) => {
+      void inspectModelFolder(String((e as CustomEvent<string>).detail)).then((info) => info && setModel(modelChoice(info)));
+    };
+    window.addEventListener(MODEL_FOLDER_EVENT, chosen);
+    return () => window.removeEventListener(MODEL_FOLDER_EVENT, chosen);
+  }, []);
 
   const run = () => {
     if (!built.request) {
@@ -62,7 +71,7 @@ export function Toolbar() {
       <select className="input" aria-label="model" title="model" data-testid="model-select" value={model} onChange={(e) => setModel(e.target.value)} disabled={!engineUp} style={{ width: 118 }}>
         {models.length === 0 ? <option value="">{header?.models[0]?.id ?? 'model'}</option> : null}
         {models.map((m) => (
-          <option key={m.path} value={m.bundled ? m.id : m.path}>{m.id}{m.bundled ? '' : ' (folder)'}</option>
+          <option key={m.path} value={modelChoice(m)}>{m.id}{m.bundled ? '' : ' (folder)'}</option>
         ))}
       </select>
       <select className="input" aria-label="method" title="decoding method" data-testid="method-select" value={methodName} onChange={(e) => setMethod(e.target.value)} disabled={!engineUp} style={{ width: 118 }}>
