@@ -7,7 +7,7 @@
  * Every request is validated here, so a malformed request gets an error naming the field.
  */
 import { z } from 'zod';
-import { GenerationParams, TraceRecord, CapabilityManifest } from '../trace/schema';
+import { GenerationParams, TraceRecord, CapabilityManifest, ForkInfo } from '../trace/schema';
 
 z.config({ jitless: true });
 
@@ -27,6 +27,8 @@ export const RunRequest = z.object({
   forced: z.array(z.object({ outputIndex: z.number().int().nonnegative(), tokenId: z.number().int().nonnegative() })).optional(),
   /** Pause after every step until `resume` or `step` arrives. */
   startPaused: z.boolean().optional(),
+  /** Names the run this one forks (written to the trace header; decoding is steered by `forced` alone). */
+  fork: ForkInfo.optional(),
 });
 export type RunRequest = z.infer<typeof RunRequest>;
 

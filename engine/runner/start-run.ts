@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { RunRequest } from '../protocol/messages';
-import type { FooterRecord, TraceRecord, TraceModel } from '../trace/schema';
+import type { FooterRecord, RecordedRequest, TraceRecord, TraceModel } from '../trace/schema';
 import { TraceEmitter } from '../trace/emitter';
 import { loadModel } from '../model/registry';
 import type { LoadedModel } from '../model/loader';
@@ -74,6 +74,17 @@ function checkNeeds(needs: readonly string[], m: LoadedModel, method: string): v
   }
 }
 
+/** What the header keeps of the request so the run can be re-decoded (engine/trace/fork.ts). */
+function recordedRequest(request: RunRequest, method: string): RecordedRequest {
+  return {
+    method,
+    ...(request.model !== undefined ? { model: request.model } : {}),
+    ...(request.draft !== undefined ? { draft: request.draft } : {}),
+    ...(request.record ? { record: request.record } : {}),
+    ...(request.forced?.length ? { forced: request.forced } : {}),
+  };
+}
+
 export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, options: RunOptions = {}): RunController {
   const request = parseRunRequest(input);
   const methodName = request.method || DEFAULT_METHOD;
@@ -134,6 +145,8 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
       prompt: { text: request.prompt, tokenIds: promptIds },
       ...(options.tensorSink && options.sidecarName && (request.record?.attentions || request.record?.hiddenStates) ? { sidecar: options.sidecarName } : {}),
       runtime: { onnxruntime: onnxruntimeVersion(), host: `node ${process.version}`, threads: defaultSessionSettings().intraOpNumThreads },
+      request: recordedRequest(request, strategy.description.name),
+      ...(request.fork ? { fork: request.fork } : {}),
     });
     if (/\s$/.test(request.prompt)) {
       em.note('prompt', 'the prompt ends in whitespace; small byte-level models often derail on a lone whitespace token. The prompt is used as given.');

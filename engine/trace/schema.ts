@@ -18,7 +18,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export const TRACE_FORMAT = 'decodescope.trace';
-export const TRACE_SCHEMA_VERSION = '1.2.0';
+export const TRACE_SCHEMA_VERSION = '1.3.0';
 export const TRACE_MAJOR = 1;
 
 const int = z.number().int();
@@ -116,6 +116,33 @@ export const MethodInfo = z.object({
   variant: z.string().optional(),
 });
 
+/**
+ * 1.3.0. The run request as the engine received it, so a run can be re-decoded exactly (what-if forks): the
+ * model and draft as asked for (a bundled id or a folder path; `models[].path` is where they were found), the
+ * opt-in recordings and any forced tokens. `params` in the header are the effective ones (seed resolved).
+ */
+export const RecordedRequest = z.object({
+  method: z.string(),
+  model: z.string().optional(),
+  draft: z.string().optional(),
+  record: z.object({ attentions: z.boolean().optional(), hiddenStates: z.boolean().optional(), logitLens: z.boolean().optional() }).optional(),
+  forced: z.array(z.object({ outputIndex: nonNegInt, tokenId: nonNegInt })).optional(),
+});
+export type RecordedRequest = z.infer<typeof RecordedRequest>;
+
+/**
+ * 1.3.0. A what-if fork: this run re-decoded its parent with `tokenId` forced at output `outputIndex` (where the
+ * parent had `originalTokenId`). The parent is named for people and identified by its header's createdAt.
+ */
+export const ForkInfo = z.object({
+  parent: z.string(),
+  parentCreatedAt: z.string().optional(),
+  outputIndex: nonNegInt,
+  tokenId: nonNegInt,
+  originalTokenId: nonNegInt.optional(),
+});
+export type ForkInfo = z.infer<typeof ForkInfo>;
+
 // ---------------------------------------------------------------------------------------------
 // Records
 
@@ -140,6 +167,8 @@ export const HeaderRecord = z.object({
     .optional(),
   /** Name of the binary sidecar holding large tensors, if any were recorded. */
   sidecar: z.string().optional(),
+  request: RecordedRequest.optional(),
+  fork: ForkInfo.optional(),
 });
 export type HeaderRecord = z.infer<typeof HeaderRecord>;
 
