@@ -17,4 +17,8 @@ $cli --method contrastive_search --prompt "$prompt" --max-new-tokens 32 --penalt
 $cli --method speculative --prompt "$prompt" --max-new-tokens 48 --do-sample --seed 3 --temperature 0.9 \
   --out "$out/speculative.trace.jsonl"
 $cli --method jacobi --prompt "$prompt" --max-new-tokens 32 --param block=8 --out "$out/jacobi.trace.jsonl"
+# Tree speculative: SpecInfer's token tree from the bundled draft, greedy, so the walk down the tree is plain to follow.
+$cli --method specinfer --prompt "$prompt" --max-new-tokens 16 --out "$out/specinfer.trace.jsonl"
+# Lookahead: long enough for the pool to fill and for n-grams from it to be verified and accepted.
+$cli --method lookahead --prompt "$prompt" --max-new-tokens 24 --out "$out/lookahead.trace.jsonl"
 for f in "$out"/*.trace.jsonl; do node engine/cli/decodescope.mjs validate "$f"; done

@@ -11,7 +11,7 @@ export interface DemoInfo {
 }
 
 /** The order the demo menu shows them in; the first is opened at startup. */
-const PREFERRED = ['greedy', 'sampling', 'beam', 'contrastive'];
+const PREFERRED = ['greedy', 'sampling', 'beam', 'contrastive', 'speculative', 'specinfer', 'jacobi', 'lookahead'];
 
 export const DEMOS: DemoInfo[] = Object.entries(loaders)
   .map(([path, load]) => ({ name: path.split('/').pop()!.replace(/\.trace\.jsonl$/, ''), load }))
