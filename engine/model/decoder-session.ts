@@ -18,6 +18,11 @@ export interface ForwardInput {
   /** 'last': logits of the last fed position only; 'all': every fed position. */
   logits: 'last' | 'all';
   extras?: { attentions?: boolean; hiddenStates?: boolean | 'last'; exitLogits?: boolean; medusa?: boolean };
+  /**
+   * Padding mask per row over cache + fed positions (1 = real token, 0 = padding), as in Hugging Face batched
+   * generation with left padding. Default: every slot is real. The caller keeps passing it as the cache grows.
+   */
+  attentionMask?: readonly (readonly number[])[];
 }
 
 export interface OutputTensor {
@@ -85,9 +90,16 @@ export class DecoderSession {
     }
 
     const mask = io.attentionMask;
+    const padding = input.attentionMask;
+    if (padding) {
+      if (padding.length !== batch || padding.some((row) => row.length !== total)) throw new Error(`attentionMask: expected ${batch} rows of ${total} (cache ${past} + fed ${seq}) entries of 0/1`);
+      if (!mask) throw new Error(`${this.file}: has no attention_mask input, so it cannot take a padded batch`);
+    }
     if (mask?.kind === '2d') {
       if (input.visible && !isCausal(input.visible)) throw new Error(`${this.file}: a tree/custom mask needs a 4-D attention_mask input (this model takes a 2-D one)`);
-      feeds[mask.name] = new ort.Tensor('int64', new BigInt64Array(batch * total).fill(1n), [batch, total]);
+      const m = new BigInt64Array(batch * total).fill(1n);
+      if (padding) padding.forEach((row, b) => row.forEach((v, j) => v === 0 && (m[b * total + j] = 0n)));
+      feeds[mask.name] = new ort.Tensor('int64', m, [batch, total]);
     } else if (mask?.kind === '4d') {
       const m = new Float32Array(batch * seq * total);
       for (let b = 0; b < batch; b++) {
@@ -96,6 +108,8 @@ export class DecoderSession {
           m.fill(1, base, base + past);
           if (input.visible) for (const j of input.visible[i]!) m[base + past + j] = 1;
           else m.fill(1, base + past, base + past + i + 1);
+          // Padding slots are hidden from every query (a fully padded query row still sees itself: no NaN rows).
+          if (padding) for (let j = 0; j < total; j++) if (padding[b]![j] === 0 && j !== past + i) m[base + j] = 0;
         }
       }
       feeds[mask.name] = mask.dtype === 'float16' ? new ort.Tensor('float16', float32ArrayToHalf(m), [batch, 1, seq, total]) : new ort.Tensor('float32', m, [batch, 1, seq, total]);

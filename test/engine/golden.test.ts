@@ -90,4 +90,34 @@ describe.skipIf(!golden)('golden vectors (bundled target)', () => {
       want.ids.forEach((ids, pos) => expect(maxDiff(ids.map((id) => t.data[pos * V + id]!), want.values[pos]!), name).toBeLessThanOrEqual(tol));
     }
   });
+
+  it('a left-padded batch (2-D mask graph and 4-D mask graph): real positions match torch, padding changes nothing', async () => {
+    const m = await loadModel('target');
+    const c = golden.batch_left_pad;
+    const want = c.logits as Logits[];
+    const mask = c.attention_mask as number[][];
+    const check = (out: ForwardOutput) =>
+      want.forEach((w, row) => {
+        w.top10.ids.forEach((ids, pos) => {
+          if (mask[row]![pos] !== 1) return; // torch's padded positions attend to nothing: not comparable
+          const got = logitsAt(out, row, pos);
+          expect(maxDiff(ids.map((id) => got[id]!), w.top10.values[pos]!), `row ${row} pos ${pos}`).toBeLessThanOrEqual(tol);
+        });
+        for (const [pos, values] of Object.entries(w.full_rows)) expect(maxDiff(logitsAt(out, row, Number(pos)), values)).toBeLessThanOrEqual(tol);
+      });
+    const feed = { inputIds: c.input_ids, positionIds: c.position_ids, attentionMask: mask, logits: 'all' as const };
+    const plain = m.primary;
+    expect(plain.file).toBe('onnx/model.onnx');
+    const out2d = await plain.forward({ ...feed, cache: plain.emptyCache(2) });
+    check(out2d);
+    const inst = m.sessionFor({ treeMask: true });
+    const out4d = await inst.forward({ ...feed, cache: inst.emptyCache(2) });
+    check(out4d);
+    // The padded row's last logits equal the same tokens fed alone, without padding.
+    const real = (c.input_ids as number[][])[1]!.filter((_, j) => mask[1]![j] === 1);
+    const alone = await plain.forward({ inputIds: [real], cache: plain.emptyCache(), logits: 'last' });
+    expect(maxDiff(logitsAt(alone, 0, 0), logitsAt(out2d, 1, mask[1]!.length - 1))).toBeLessThanOrEqual(tol);
+    // A malformed mask is refused with the expected shape in the message.
+    await expect(plain.forward({ ...feed, attentionMask: [mask[0]!], cache: plain.emptyCache(2) })).rejects.toThrow(/attentionMask: expected 2 rows of 12/);
+  });
 });
