@@ -13,12 +13,19 @@ import { MainView } from './components/MainView';
 import { Inspector } from './components/Inspector';
 import { StatusBar } from './components/StatusBar';
 import { ShortcutsSheet, Toast } from './components/Overlays';
+import { continueToNextHit, continueToPrevHit } from './debug/continue';
+import './debug/register';
+import { ViewerBar } from './export/ViewerBar';
+import { IS_VIEWER } from './export/viewer-mode';
+import { exportHtml } from './export/html-export';
 
 function openFilePicker() {
   void pickTraceFile();
 }
 
 function continueOrPause() {
+  // With breakpoints enabled, F8 continues to the next hit (and resumes a live run paused at one).
+  if (continueToNextHit()) return;
   const s = appStore.getState();
   if (s.runState === 'running') return void pauseLiveRun(appStore);
   if (s.runState === 'paused') return void resumeLiveRun(appStore);
@@ -36,6 +43,8 @@ function useGlobalKeys() {
       inInputs: ['Escape', 'Ctrl+o', 'Ctrl+s'],
       handlers: {
         F8: continueOrPause,
+        'Shift+F8': () => void continueToPrevHit(),
+        'Shift+F7': () => s().move('stepBackInto'),
         F10: () => s().move('nextToken'),
         ArrowRight: () => s().move('nextToken'),
         'Shift+F10': () => s().move('prevToken'),
@@ -56,6 +65,7 @@ function useGlobalKeys() {
         'Ctrl+s': () => void saveTrace(),
         'Ctrl+Shift+e': () => void exportView('png'),
         'Ctrl+Alt+Shift+e': () => void exportView('svg'),
+        'Ctrl+Shift+h': () => void exportHtml(),
         t: () => s().setTheme(s().theme === 'dark' ? 'light' : 'dark'),
         p: () => s().setColorMode(s().colorMode === 'source' ? 'probability' : 'source'),
       },
@@ -132,6 +142,7 @@ function useHostMenu() {
       const s = appStore.getState();
       if (cmd.command === 'save-trace-as') void saveTrace();
       else if (cmd.command === 'export-view') void exportView(cmd.format);
+      else if (cmd.command === 'export-html') void exportHtml();
       else if (cmd.command === 'toggle-theme') s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
       else if (cmd.command === 'show-shortcuts') s.setOverlay('shortcuts');
       else if (cmd.command === 'model-folder-chosen') window.dispatchEvent(new CustomEvent(MODEL_FOLDER_EVENT, { detail: cmd.path }));
@@ -155,7 +166,7 @@ export function App() {
   const dragging = useDropToOpen();
   return (
     <div className="app">
-      <Toolbar />
+      {IS_VIEWER ? <ViewerBar /> : <Toolbar />}
       <TokenStream />
       <Timeline />
       <MainView />

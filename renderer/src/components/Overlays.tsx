@@ -4,17 +4,20 @@ import { useApp } from '../store/store';
 import { keyboard } from '../keyboard/keyboard-manager';
 
 export const SHORTCUTS: [string, string][] = [
-  ['F8', 'continue: play to the end / pause (live: resume / pause the run)'],
+  ['F8', 'continue: play to the end / pause (live: resume / pause the run); with breakpoints: to the next hit'],
+  ['Shift+F8', 'reverse continue: back to the previous breakpoint hit'],
   ['F10  or  →', 'next token (over the sub-steps)'],
   ['←  or  Shift+F10', 'previous token'],
   ['F11', 'step into: forward → processors → draw → commit (draft → verify → commit)'],
   ['Shift+F11', 'step out to the token'],
+  ['Shift+F7', 'step back: the previous sub-step (into the previous step’s sub-steps)'],
   ['Space', 'play / pause the replay'],
   ['Home / End', 'first / last step'],
   ['Esc', 'clear the selection (or close this sheet)'],
   ['Ctrl+O', 'open a trace file'],
   ['Ctrl+S', 'save the trace'],
   ['Ctrl+Shift+E', 'export the view as PNG (with Alt: SVG)'],
+  ['Ctrl+Shift+H', 'export the run as one HTML file (replays offline)'],
   ['T', 'light / dark theme'],
   ['P', 'colour tokens by source / probability'],
   ['?', 'this sheet'],

@@ -7,6 +7,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useApp, appStore } from '../store/store';
 import type { TraceIndex } from '../trace/trace-index';
 import { Icon } from './Icons';
+import { BreakpointMarks } from '../debug/BreakpointMarks';
 
 function cssVar(el: Element, name: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || '#888';
@@ -147,6 +148,7 @@ export function Timeline() {
         }}
       >
         <canvas ref={canvas} />
+        <BreakpointMarks width={width} />
         <div className="timeline-cursor" style={{ transform: `translateX(${left}px)` }} />
       </div>
       <div className="timeline-side">
