@@ -10,6 +10,7 @@ import { formatMs, formatNumber, formatPercent, formatProb, formatSigned, tokenL
 import { TokenText, SOURCE_BADGE, SOURCE_LABEL } from './TokenText';
 import { NodeDetails } from '../views/speculative/AcceptancePanel';
 import { CellDetails } from '../views/jacobi/CellDetails';
+import { ForkAction } from '../compare/ForkAction';
 
 function StageTable({ trace, dist, tokenId }: { trace: TraceIndex; dist: DistributionRecord; tokenId: number }) {
   const view = distributionView(dist);
@@ -146,6 +147,7 @@ function CandidateDetails({ trace, dist, tokenId }: { trace: TraceIndex; dist: D
         <dd>{dist.distId}</dd>
       </dl>
       <StageTable trace={trace} dist={dist} tokenId={tokenId} />
+      <ForkAction trace={trace} distId={dist.distId} tokenId={tokenId} />
     </div>
   );
 }

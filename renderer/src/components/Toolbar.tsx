@@ -7,6 +7,7 @@ import { startLiveRun, pauseLiveRun, resumeLiveRun, cancelLiveRun } from '../sto
 import { RunPanel, paramsSummary } from './RunPanel';
 import { DEMOS } from '../demos';
 import { Icon } from './Icons';
+import { RunSetBar } from '../compare/RunSetBar';
 import { exportView, loadDemo, openTraceFile, saveTrace } from '../actions';
 
 function BrandMark() {
@@ -134,6 +135,7 @@ export function Toolbar() {
         }}
       />
       <button className="btn" onClick={() => void saveTrace()} disabled={!header} data-testid="save-trace" title="Save the trace (JSON Lines)">Save</button>
+      <RunSetBar />
       <span className="sep" />
       <div className="seg tall" role="group" aria-label="export the view">
         <button title="Export the view as PNG (Ctrl+Shift+E)" data-testid="export-png" onClick={() => void exportView('png')}>PNG</button>

@@ -58,7 +58,18 @@ export class FrameBatcher {
   }
 }
 
-export async function startLiveRun(store: AppStore, request: RunRequest): Promise<void> {
+/** Optional hooks for callers that keep track of several runs (what-if forks, renderer/src/compare). */
+export interface LiveRunHooks {
+  /** The name the run is shown under (default: method · prompt). */
+  label?: string;
+  /** Called with the run's index before it is shown, so the caller can claim it. */
+  onIndex?(index: TraceIndex): void;
+  onStarted?(runId: string): void;
+  /** Called however the run ends, also when the engine refuses it or another trace is shown meanwhile. */
+  onEnd?(status: 'completed' | 'cancelled' | 'error'): void;
+}
+
+export async function startLiveRun(store: AppStore, request: RunRequest, hooks: LiveRunHooks = {}): Promise<void> {
   const s = store.getState();
   if (!client || s.transport === 'offline') {
     s.showToast('error', 'No engine is connected, so runs cannot start here. Traces and demos still open.');
@@ -66,7 +77,8 @@ export async function startLiveRun(store: AppStore, request: RunRequest): Promis
   }
   if (s.runId) await cancelLiveRun(store);
   const index = new TraceIndex();
-  const label = `${request.method} · ${request.prompt.length > 24 ? request.prompt.slice(0, 24) + '…' : request.prompt}`;
+  const label = hooks.label ?? `${request.method} · ${request.prompt.length > 24 ? request.prompt.slice(0, 24) + '…' : request.prompt}`;
+  hooks.onIndex?.(index);
   store.getState().loadTrace('live', label, index);
   store.getState().setRun(null, 'starting');
   const batcher = new FrameBatcher(index, () => {
@@ -81,6 +93,7 @@ export async function startLiveRun(store: AppStore, request: RunRequest): Promis
       },
       onEnd: (status, error) => {
         batcher.flush();
+        hooks.onEnd?.(status);
         if (store.getState().trace !== index) return;
         store.getState().setRun(null, 'ended');
         notifyLive(store, index, true);
@@ -88,9 +101,11 @@ export async function startLiveRun(store: AppStore, request: RunRequest): Promis
         else if (status === 'cancelled') store.getState().showToast('info', 'Run cancelled; everything recorded so far is kept.');
       },
     });
+    hooks.onStarted?.(runId);
     if (store.getState().trace === index && store.getState().runState === 'starting') store.getState().setRun(runId, request.startPaused ? 'paused' : 'running');
     else if (store.getState().trace === index) store.getState().setRun(runId, store.getState().runState);
   } catch (e) {
+    hooks.onEnd?.('error');
     store.getState().setRun(null, 'idle');
     store.getState().showToast('error', `The engine refused the run: ${(e as Error).message}`);
   }
