@@ -67,6 +67,8 @@ function decodeFrame(raw: unknown): { ok: true; value: unknown } | { ok: false; 
 
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const runs = new Map<string, HostedRun>();
+  /** Lossless checks in flight, by the id of the request that started them. */
+  const checks = new Map<number, AbortController>();
   /** The last run_state sent per run, so an engine that reports its own transitions is not echoed. */
   const reportedStates = new Map<string, RunState>();
   let closed = false;
@@ -148,6 +150,41 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (action !== 'cancel' && reportedStates.get(runId) !== stateOf(run)) reportState(runId, stateOf(run));
   }
 
+  async function losslessCheck(id: number, request: ClientRequest & { kind: 'lossless_check' }): Promise<void> {
+    const facade = await engine();
+    if (!facade.checkLossless) {
+      fail(id, 'lossless_check: this engine cannot run lossless checks');
+      return;
+    }
+    if (checks.has(id)) {
+      fail(id, `id: a lossless check with id ${id} is already running`);
+      return;
+    }
+    const abort = new AbortController();
+    checks.set(id, abort);
+    try {
+      const report = await facade.checkLossless(request.request, {
+        signal: abort.signal,
+        onProgress: (progress) => send({ kind: 'check_progress', checkId: id, ...progress }),
+      });
+      reply(id, report);
+    } catch (error) {
+      fail(id, abort.signal.aborted ? 'lossless_check cancelled' : `lossless_check failed: ${errorMessage(error)}`);
+    } finally {
+      checks.delete(id);
+    }
+  }
+
+  function cancelCheck(id: number, checkId: number): void {
+    const check = checks.get(checkId);
+    if (!check) {
+      fail(id, `checkId: no lossless check ${checkId} running on this connection`);
+      return;
+    }
+    check.abort();
+    reply(id, { checkId });
+  }
+
   async function dispatch(request: ClientRequest): Promise<void> {
     const { id } = request;
     switch (request.kind) {
@@ -172,6 +209,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         return;
       case 'start_run':
         await startRun(id, request);
+        return;
+      case 'lossless_check':
+        await losslessCheck(id, request);
+        return;
+      case 'cancel_check':
+        cancelCheck(id, request.checkId);
         return;
       case 'pause':
       case 'resume':
@@ -210,6 +253,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     async close() {
       if (closed) return;
       closed = true;
+      for (const check of checks.values()) check.abort();
+      checks.clear();
       const pending = [...runs.values()];
       runs.clear();
       await Promise.all(

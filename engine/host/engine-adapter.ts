@@ -3,6 +3,7 @@
  * so the web server can refuse strangers without ever loading onnxruntime.
  */
 import * as engine from '../index';
+import { checkLossless } from '../analysis/lossless-check';
 import type { EngineFacade, HostedRun } from './engine-facade';
 
 export async function loadEngine(): Promise<EngineFacade> {
@@ -14,5 +15,6 @@ export async function loadEngine(): Promise<EngineFacade> {
     async startRun(request, hooks): Promise<HostedRun> {
       return engine.startRun(request, hooks.onRecord, { onState: hooks.onState });
     },
+    checkLossless: (request, options) => checkLossless({ ...request, ...(options.onProgress ? { onProgress: options.onProgress } : {}) }, options.signal),
   };
 }

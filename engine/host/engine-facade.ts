@@ -3,7 +3,8 @@
  * and `loadEngine()` adapts the real engine (engine/index.ts) to it, so a change in the engine's
  * exports touches this file only.
  */
-import type { MethodDescription, ModelInfo, RunRequest } from '../protocol/messages';
+import type { LosslessCheckOptions, LosslessCheckRequest, MethodDescription, ModelInfo, RunRequest } from '../protocol/messages';
+import type { LosslessReport } from '../analysis/lossless-report';
 import type { TraceRecord } from '../trace/schema';
 
 export type RunEndStatus = 'completed' | 'cancelled' | 'error';
@@ -32,6 +33,8 @@ export interface EngineFacade {
   inspectModel(path: string): Promise<ModelInfo>;
   tokenize(text: string, model?: string): Promise<{ ids: number[]; tokens: string[] }>;
   startRun(request: RunRequest, hooks: RunHooks): Promise<HostedRun>;
+  /** Runs a lossless check (engine/analysis); absent on engines that cannot. */
+  checkLossless?(request: LosslessCheckRequest, options: LosslessCheckOptions): Promise<LosslessReport>;
 }
 
 /** Reads the end status out of whatever `done` resolved with (a status word or an object carrying one). */

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { GenerationParams, TraceRecord, CapabilityManifest, ForkInfo } from '../trace/schema';
+import type { LosslessProgress, LosslessReport } from '../analysis/lossless-report';
 
 z.config({ jitless: true });
 
@@ -32,6 +33,34 @@ export const RunRequest = z.object({
 });
 export type RunRequest = z.infer<typeof RunRequest>;
 
+/**
+ * A lossless check (engine/analysis/lossless-check.ts): run `method` and plain autoregressive decoding and compare
+ * the outputs: token for token in greedy mode, as distributions over many seeds in sampling mode.
+ */
+export const LosslessCheckRequest = z.object({
+  method: z.string().min(1),
+  mode: z.enum(['greedy', 'sampling']),
+  /** Default: a few short code prompts (greedy), one (sampling). */
+  prompts: z.array(z.string().min(1)).min(1).max(32).optional(),
+  /** Greedy: tokens generated per prompt. Sampling: output positions compared. */
+  maxNewTokens: z.number().int().min(1).max(512).optional(),
+  /** Sampling: runs per side. */
+  samples: z.number().int().min(10).max(10000).optional(),
+  /** Sampling: first seed (the baseline uses seed…seed+samples−1, the method the next samples seeds). */
+  seed: z.number().int().min(0).max(2 ** 40).optional(),
+  /** Sampling: family-wise significance level. */
+  alpha: z.number().gt(0).lt(1).optional(),
+  /** Sampling: the processors both sides use. */
+  processors: GenerationParams.pick({ temperature: true, top_k: true, top_p: true, min_p: true, typical_p: true, repetition_penalty: true }).optional(),
+  /** Method-specific knobs (e.g. { typical_acceptance: 1 }). */
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  model: z.string().optional(),
+  draft: z.string().optional(),
+  /** Forces tokens into the method's runs only: a deliberately corrupted comparison, to see the check catch it. */
+  methodForced: z.array(z.object({ outputIndex: z.number().int().nonnegative(), tokenId: z.number().int().nonnegative() })).optional(),
+});
+export type LosslessCheckRequest = z.infer<typeof LosslessCheckRequest>;
+
 export const ClientRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('hello'), id: z.number().int(), protocol: z.number().int() }),
   z.object({ kind: z.literal('list_models'), id: z.number().int() }),
@@ -44,6 +73,10 @@ export const ClientRequest = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('step'), id: z.number().int(), runId: z.string() }),
   z.object({ kind: z.literal('cancel'), id: z.number().int(), runId: z.string() }),
   z.object({ kind: z.literal('tokenize'), id: z.number().int(), text: z.string(), model: z.string().optional() }),
+  /** Answered with a LosslessReport when the check ends; `check_progress` messages carry this request's id meanwhile. */
+  z.object({ kind: z.literal('lossless_check'), id: z.number().int(), request: LosslessCheckRequest }),
+  /** Stops the lossless check started by request `checkId`; that request is then answered with an error. */
+  z.object({ kind: z.literal('cancel_check'), id: z.number().int(), checkId: z.number().int() }),
 ]);
 export type ClientRequest = z.infer<typeof ClientRequest>;
 export type ClientRequestKind = ClientRequest['kind'];
@@ -75,7 +108,8 @@ export type EngineMessage =
   | { kind: 'response'; id: number; ok: false; error: string }
   | { kind: 'record'; runId: string; record: TraceRecord }
   | { kind: 'run_state'; runId: string; state: 'running' | 'paused' }
-  | { kind: 'run_end'; runId: string; status: 'completed' | 'cancelled' | 'error'; error?: string };
+  | { kind: 'run_end'; runId: string; status: 'completed' | 'cancelled' | 'error'; error?: string }
+  | ({ kind: 'check_progress'; checkId: number } & LosslessProgress);
 
 /** What the renderer sees of the engine. Implemented over MessagePort (Electron) and WebSocket (web mode). */
 export interface EngineClient {
@@ -90,6 +124,8 @@ export interface EngineClient {
   resume(runId: string): Promise<void>;
   step(runId: string): Promise<void>;
   cancel(runId: string): Promise<void>;
+  /** Runs a lossless check; aborting `signal` stops it (the promise then rejects). */
+  checkLossless(request: LosslessCheckRequest, options?: LosslessCheckOptions): Promise<LosslessReport>;
   /** Connection state changes: the UI keeps what it has when the engine goes away and says so. */
   onStatus(listener: (status: EngineStatus) => void): () => void;
   dispose(): void;
@@ -99,6 +135,11 @@ export interface RunHandlers {
   onRecord(record: TraceRecord): void;
   onState?(state: 'running' | 'paused'): void;
   onEnd(status: 'completed' | 'cancelled' | 'error', error?: string): void;
+}
+
+export interface LosslessCheckOptions {
+  onProgress?(progress: LosslessProgress): void;
+  signal?: AbortSignal;
 }
 
 export type EngineStatus = { state: 'connecting' | 'ready' | 'lost' | 'restarting'; message?: string };

@@ -33,6 +33,10 @@ export class OfflineClient implements EngineClient {
   cancel(): Promise<never> {
     return Promise.reject(new Error(this.reason));
   }
+  /** A lossless check decodes on the real models, so it needs the engine. */
+  checkLossless(): Promise<never> {
+    return Promise.reject(new Error(`The lossless check runs the models, so it needs the engine. ${this.reason}`));
+  }
   onStatus(listener: (s: EngineStatus) => void) {
     listener({ state: 'lost', message: this.reason });
     return () => {};

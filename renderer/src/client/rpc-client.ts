@@ -2,12 +2,15 @@
  * Request/response bookkeeping shared by the transports: ids, pending promises, run handlers and status
  * listeners. A transport only has to deliver EngineMessages to `receive` and send ClientRequests.
  */
+import type { LosslessProgress, LosslessReport } from '../../../engine/analysis/lossless-report';
 import {
   PROTOCOL_VERSION,
   type ClientRequest,
   type EngineClient,
   type EngineMessage,
   type EngineStatus,
+  type LosslessCheckOptions,
+  type LosslessCheckRequest,
   type MethodDescription,
   type ModelInfo,
   type RunHandlers,
@@ -24,6 +27,8 @@ export abstract class RpcClient implements EngineClient {
   private readonly runs = new Map<string, RunHandlers>();
   /** Records that arrived before startRun's response told us the run id. */
   private readonly early = new Map<string, EngineMessage[]>();
+  /** Progress listeners of the lossless checks in flight, by the id of their request. */
+  private readonly checks = new Map<number, (p: LosslessProgress) => void>();
   private readonly statusListeners = new Set<(s: EngineStatus) => void>();
   protected status: EngineStatus = { state: 'connecting' };
 
@@ -41,8 +46,9 @@ export abstract class RpcClient implements EngineClient {
     for (const l of this.statusListeners) l(status);
   }
 
-  protected request<T>(req: WithoutId<ClientRequest>): Promise<T> {
+  protected request<T>(req: WithoutId<ClientRequest>, onId?: (id: number) => void): Promise<T> {
     const id = this.nextId++;
+    onId?.(id);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       try {
@@ -66,6 +72,10 @@ export abstract class RpcClient implements EngineClient {
       this.pending.delete(msg.id);
       if (msg.ok) p.resolve(msg.result);
       else p.reject(new Error(msg.error));
+      return;
+    }
+    if (msg.kind === 'check_progress') {
+      this.checks.get(msg.checkId)?.({ done: msg.done, total: msg.total, label: msg.label });
       return;
     }
     const handlers = this.runs.get(msg.runId);
@@ -119,6 +129,25 @@ export abstract class RpcClient implements EngineClient {
   }
   async cancel(runId: string): Promise<void> {
     await this.request({ kind: 'cancel', runId });
+  }
+  async checkLossless(request: LosslessCheckRequest, options: LosslessCheckOptions = {}): Promise<LosslessReport> {
+    const { signal, onProgress } = options;
+    if (signal?.aborted) throw new Error('lossless check cancelled');
+    let checkId = -1;
+    const onAbort = () => {
+      // The engine answers the check itself with a "cancelled" error once it has stopped.
+      if (checkId >= 0) this.request({ kind: 'cancel_check', checkId }).catch(() => {});
+    };
+    signal?.addEventListener('abort', onAbort);
+    try {
+      return await this.request<LosslessReport>({ kind: 'lossless_check', request }, (id) => {
+        checkId = id;
+        if (onProgress) this.checks.set(id, onProgress);
+      });
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.checks.delete(checkId);
+    }
   }
   onStatus(listener: (status: EngineStatus) => void): () => void {
     this.statusListeners.add(listener);
