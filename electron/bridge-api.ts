@@ -26,6 +26,7 @@ export const IpcChannel = {
 export type MenuCommand =
   | { command: 'save-trace-as' }
   | { command: 'export-view'; format: 'png' | 'svg' }
+  | { command: 'export-html' }
   | { command: 'model-folder-chosen'; path: string }
   | { command: 'toggle-theme' }
   | { command: 'show-shortcuts' };
@@ -39,9 +40,9 @@ export interface OpenedTrace {
 }
 
 export interface SaveExportRequest {
-  format: 'png' | 'svg';
+  format: 'png' | 'svg' | 'html';
   suggestedName: string;
-  /** PNG bytes, or SVG text. */
+  /** PNG bytes, or SVG / HTML text. */
   data: Uint8Array | string;
 }
 

@@ -43,7 +43,7 @@ export const IpcArgs = {
   saveTrace: z.tuple([z.string().max(MAX_TRACE_CHARS), fileName]),
   saveExport: z.tuple([
     z.object({
-      format: z.enum(['png', 'svg']),
+      format: z.enum(['png', 'svg', 'html']),
       suggestedName: fileName,
       data: z.union([z.instanceof(Uint8Array), z.string().max(64 * 1024 * 1024)]),
     }),

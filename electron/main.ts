@@ -113,6 +113,7 @@ function rebuildMenu(): void {
       },
       saveTraceAs: () => menuCommand({ command: 'save-trace-as' }),
       exportView: (format) => menuCommand({ command: 'export-view', format }),
+      exportHtml: () => menuCommand({ command: 'export-html' }),
       toggleTheme: () => menuCommand({ command: 'toggle-theme' }),
       showShortcuts: () => menuCommand({ command: 'show-shortcuts' }),
     },

@@ -13,6 +13,8 @@ export interface MenuActions {
   openModelFolder(): void;
   saveTraceAs(): void;
   exportView(format: 'png' | 'svg'): void;
+  /** The run as one self-contained HTML page (the renderer builds it). */
+  exportHtml(): void;
   toggleTheme(): void;
   showShortcuts(): void;
 }
@@ -46,6 +48,7 @@ export function buildMenuTemplate(actions: MenuActions, context: MenuContext): M
       { label: 'Save Trace As…', accelerator: 'CmdOrCtrl+Shift+S', click: () => actions.saveTraceAs() },
       { label: 'Export View as PNG…', accelerator: 'CmdOrCtrl+E', click: () => actions.exportView('png') },
       { label: 'Export View as SVG…', accelerator: 'CmdOrCtrl+Shift+E', click: () => actions.exportView('svg') },
+      { label: 'Export Run as HTML…', accelerator: 'CmdOrCtrl+Shift+H', click: () => actions.exportHtml() },
       { type: 'separator' },
       context.isMac ? { role: 'close' } : { role: 'quit', accelerator: 'CmdOrCtrl+Q' },
     ],

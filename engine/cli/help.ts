@@ -10,7 +10,7 @@ Commands:
   models     list the bundled models and their capabilities
   validate   check a trace file against the format
   stats      summary statistics of a trace
-  export     convert a trace to Perfetto or Hugging Face generate-style JSON
+  export     convert a trace to Perfetto, Hugging Face generate-style JSON, or a self-contained HTML replay
   serve      start the web UI on 127.0.0.1
 
 Run 'decodescope <command> --help' for a command's options.
@@ -69,10 +69,13 @@ Summary statistics of a trace: new tokens, target forward passes, tau (mean toke
 acceptance rate, accept lengths, wall time, tokens/s, and record counts. Works on truncated traces.
 `;
 
-export const EXPORT_HELP = `Usage: decodescope export FILE --format perfetto|hf --out FILE
+export const EXPORT_HELP = `Usage: decodescope export FILE --format perfetto|hf|html --out FILE
+       decodescope export FILE --format html PAGE.html
 
   --format perfetto   Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev or chrome://tracing)
   --format hf         Hugging Face generate-style JSON (sequences, scores, logits) for notebooks
+  --format html       one self-contained page that replays the run in any browser, offline (needs the
+                      built viewer: npm run build:renderer). A sidecar's tensors are not included.
   --out FILE          where to write ('-' for stdout)
 `;
 

@@ -15,6 +15,9 @@ import { StatusBar } from './components/StatusBar';
 import { ShortcutsSheet, Toast } from './components/Overlays';
 import { continueToNextHit, continueToPrevHit } from './debug/continue';
 import './debug/register';
+import { ViewerBar } from './export/ViewerBar';
+import { IS_VIEWER } from './export/viewer-mode';
+import { exportHtml } from './export/html-export';
 
 function openFilePicker() {
   void pickTraceFile();
@@ -62,6 +65,7 @@ function useGlobalKeys() {
         'Ctrl+s': () => void saveTrace(),
         'Ctrl+Shift+e': () => void exportView('png'),
         'Ctrl+Alt+Shift+e': () => void exportView('svg'),
+        'Ctrl+Shift+h': () => void exportHtml(),
         t: () => s().setTheme(s().theme === 'dark' ? 'light' : 'dark'),
         p: () => s().setColorMode(s().colorMode === 'source' ? 'probability' : 'source'),
       },
@@ -138,6 +142,7 @@ function useHostMenu() {
       const s = appStore.getState();
       if (cmd.command === 'save-trace-as') void saveTrace();
       else if (cmd.command === 'export-view') void exportView(cmd.format);
+      else if (cmd.command === 'export-html') void exportHtml();
       else if (cmd.command === 'toggle-theme') s.setTheme(s.theme === 'dark' ? 'light' : 'dark');
       else if (cmd.command === 'show-shortcuts') s.setOverlay('shortcuts');
       else if (cmd.command === 'model-folder-chosen') window.dispatchEvent(new CustomEvent(MODEL_FOLDER_EVENT, { detail: cmd.path }));
@@ -161,7 +166,7 @@ export function App() {
   const dragging = useDropToOpen();
   return (
     <div className="app">
-      <Toolbar />
+      {IS_VIEWER ? <ViewerBar /> : <Toolbar />}
       <TokenStream />
       <Timeline />
       <MainView />

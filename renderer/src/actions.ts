@@ -62,7 +62,7 @@ export async function loadDemo(name: string): Promise<boolean> {
   return openTraceText(await demo.load(), demo.name, 'demo');
 }
 
-function baseName(): string {
+export function baseName(): string {
   const { source, trace } = appStore.getState();
   const method = trace.header?.method.name ?? 'trace';
   const stem = source.kind === 'trace' ? source.name.replace(/\.trace\.jsonl(\.gz)?$|\.jsonl$/, '') : `decodescope-${method}`;

@@ -65,7 +65,7 @@ describe('argument errors (in-process main)', () => {
       [['run', '--json=yes'], /option --json does not take a value/],
       [['run', '--method', 'no_such_method'], /--method: unknown method 'no_such_method'/],
       [['validate'], /missing FILE/],
-      [['export', good, '--format', 'svg', '--out', '-'], /--format must be perfetto or hf/],
+      [['export', good, '--format', 'svg', '--out', '-'], /--format must be one of perfetto, hf, html/],
       [['export', good, '--format', 'hf'], /missing --out/],
       [['serve', '--port', '70000'], /--port must be an integer port/],
       [['frobnicate'], /unknown command 'frobnicate'/],

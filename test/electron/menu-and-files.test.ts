@@ -21,6 +21,7 @@ describe('application menu', () => {
     openModelFolder: () => calls.push('openModelFolder'),
     saveTraceAs: () => calls.push('saveTraceAs'),
     exportView: (f) => calls.push(`export:${f}`),
+    exportHtml: () => calls.push('export:html'),
     toggleTheme: () => calls.push('toggleTheme'),
     showShortcuts: () => calls.push('showShortcuts'),
   };
@@ -34,6 +35,7 @@ describe('application menu', () => {
     expect(byLabel('Open Model Folder…')).toBeDefined();
     expect(byLabel('Export View as PNG…')).toBeDefined();
     expect(byLabel('Export View as SVG…')).toBeDefined();
+    expect(byLabel('Export Run as HTML…')?.accelerator).toBe('CmdOrCtrl+Shift+H');
     expect(items.some((i) => i.role === 'quit')).toBe(true);
   });
 

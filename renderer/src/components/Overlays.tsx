@@ -17,6 +17,7 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+O', 'open a trace file'],
   ['Ctrl+S', 'save the trace'],
   ['Ctrl+Shift+E', 'export the view as PNG (with Alt: SVG)'],
+  ['Ctrl+Shift+H', 'export the run as one HTML file (replays offline)'],
   ['T', 'light / dark theme'],
   ['P', 'colour tokens by source / probability'],
   ['?', 'this sheet'],

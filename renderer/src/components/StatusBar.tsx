@@ -1,6 +1,7 @@
 /** Status bar: model + capabilities · step i/N · τ · acceptance · tokens/s · engine state. */
 import { useApp } from '../store/store';
 import { formatNumber, formatPercent } from '../format/format';
+import { IS_VIEWER } from '../export/viewer-mode';
 
 export function StatusBar() {
   const trace = useApp((s) => s.trace);
@@ -23,7 +24,9 @@ export function StatusBar() {
     : [];
   const engineText =
     transport === 'offline'
-      ? 'no engine (traces only)'
+      ? IS_VIEWER
+        ? 'exported replay (no engine)'
+        : 'no engine (traces only)'
       : status.state === 'ready'
         ? `engine ready · ${transport === 'websocket' ? 'web' : 'desktop'}${runState === 'running' ? ' · running' : runState === 'paused' ? ' · paused' : ''}`
         : `engine ${status.state}${status.message ? `: ${status.message}` : ''}`;

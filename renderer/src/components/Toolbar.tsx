@@ -9,8 +9,9 @@ import { DEMOS } from '../demos';
 import { Icon } from './Icons';
 import { RunSetBar } from '../compare/RunSetBar';
 import { exportView, loadDemo, openTraceFile, saveTrace } from '../actions';
+import { exportHtml } from '../export/html-export';
 
-function BrandMark() {
+export function BrandMark() {
   return (
     <svg className="brand-mark" viewBox="0 0 20 20" aria-hidden="true">
       <circle cx="8.5" cy="8.5" r="6" style={{ fill: 'none', stroke: 'var(--accent)', strokeWidth: 2.2 }} />
@@ -140,6 +141,7 @@ export function Toolbar() {
       <div className="seg tall" role="group" aria-label="export the view">
         <button title="Export the view as PNG (Ctrl+Shift+E)" data-testid="export-png" onClick={() => void exportView('png')}>PNG</button>
         <button title="Export the view as SVG" data-testid="export-svg" onClick={() => void exportView('svg')}>SVG</button>
+        <button title="Export the run as one HTML file that replays offline (Ctrl+Shift+H)" data-testid="export-html" disabled={!header} onClick={() => void exportHtml()}>HTML</button>
       </div>
       <button className="btn icon" title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} aria-label="toggle theme" data-testid="theme" onClick={() => a.setTheme(theme === 'dark' ? 'light' : 'dark')}>
         {theme === 'dark' ? '☀' : '☾'}
