@@ -22,9 +22,9 @@ export function ForkAction({ trace, distId, tokenId }: { trace: TraceIndex; dist
     <div className="fork-action" data-testid="fork-action">
       <div className="insp-section">What if?</div>
       <button className="btn" disabled={why !== null} onClick={() => i !== null && void startFork(appStore, i, tokenId)} data-testid="fork-button" title="Re-decode the run live from here with this token forced; the fork is kept next to the original (Compare tab)">
-        ⑂ Fork: force «{label}» at output #{i ?? '?'}
+        Fork: force «{label}» at output #{i ?? '?'}
       </button>
-      {why ? <p className="muted">{why}</p> : <p className="muted">The fork keeps outputs 0–{Math.max(0, (i ?? 1) - 1)} as they were, forces this token, and decodes on; compare it with the original in the Compare tab.</p>}
+      {why ? <p className="muted">{why}</p> : <p className="muted">Keeps outputs before #{i} as they were, forces this token there and decodes on; the Compare tab shows both runs.</p>}
       {speculative ? <p className="muted">In speculative runs a fork forces the committed token at that position; forcing a different draft token is not supported.</p> : null}
     </div>
   );

@@ -11,7 +11,7 @@ export function RunSetBar() {
     <select className="input run-set-select" aria-label="shown run" title="Which run the views show (the original or one of its forks)" data-testid="run-set-select" value={activeId ?? ''} onChange={(e) => showRun(appStore, e.target.value)}>
       {shown.map((r) => (
         <option key={r.id} value={r.id}>
-          {r.kind === 'original' ? 'original' : r.kind === 'fork' ? '⑂ ' : ''}
+          {r.kind === 'original' ? 'original' : r.kind === 'fork' ? '↳ ' : ''}
           {r.kind === 'original' ? '' : r.name}
           {r.status === 'running' ? ' (decoding…)' : ''}
         </option>

@@ -146,8 +146,8 @@ function CandidateDetails({ trace, dist, tokenId }: { trace: TraceIndex; dist: D
         <dt>distribution</dt>
         <dd>{dist.distId}</dd>
       </dl>
-      <StageTable trace={trace} dist={dist} tokenId={tokenId} />
       <ForkAction trace={trace} distId={dist.distId} tokenId={tokenId} />
+      <StageTable trace={trace} dist={dist} tokenId={tokenId} />
     </div>
   );
 }
