@@ -3,9 +3,9 @@
  * comparison needs — the committed token ids, their text, the target passes and (for a greedy baseline) the
  * processed top-k behind each committed token. Cancellation arrives as an AbortSignal.
  */
-import { startRun } from '../runner/start-run';
+import { startRun, type RunController } from '../runner/start-run';
 import type { RunRequest } from '../protocol/messages';
-import type { TopKEntry } from '../trace/schema';
+import type { TopKEntry, TraceRecord } from '../trace/schema';
 
 export class LosslessCheckCancelled extends Error {
   constructor() {
@@ -45,33 +45,40 @@ export async function checkRun(request: RunRequest, options: CheckRunOptions = {
   const distIds: (string | undefined)[] = [];
   const texts = new Map<number, string>();
   const dists = new Map<string, readonly TopKEntry[]>();
-  const controller = startRun(
-    request,
-    (record) => {
-      if (record.type === 'commit') {
-        for (const t of record.tokens) {
-          ids.push(t.id);
-          distIds.push(t.distId);
-        }
-      } else if (record.type === 'tokens') {
-        for (const e of record.entries) texts.set(e.id, e.text);
-      } else if (record.type === 'distribution' && options.keepTopk) {
-        dists.set(record.distId, record.processed.topk);
+  const where = `${request.method} on ${JSON.stringify(request.prompt)}`;
+  // A request the method refuses (a greedy-only method asked to sample, a missing capability) names the method.
+  const refused = (error: unknown) => new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  const onRecord = (record: TraceRecord): void => {
+    if (record.type === 'commit') {
+      for (const t of record.tokens) {
+        ids.push(t.id);
+        distIds.push(t.distId);
       }
-    },
+    } else if (record.type === 'tokens') {
+      for (const e of record.entries) texts.set(e.id, e.text);
+    } else if (record.type === 'distribution' && options.keepTopk) {
+      dists.set(record.distId, record.processed.topk);
+    }
+  };
+  let controller: RunController;
+  try {
     // Top-k lists only feed the trace's records; the baseline keeps 20 to size a divergence, the rest keep few.
-    { topk: options.keepTopk ? 20 : 3 },
-  );
+    controller = startRun(request, onRecord, { topk: options.keepTopk ? 20 : 3 });
+  } catch (error) {
+    throw refused(error);
+  }
   const onAbort = () => controller.cancel();
   options.signal?.addEventListener('abort', onAbort);
   let footer;
   try {
     footer = await controller.done;
+  } catch (error) {
+    throw refused(error);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (footer.status === 'cancelled') throw new LosslessCheckCancelled();
-  if (footer.status === 'error') throw new Error(`${request.method} on ${JSON.stringify(request.prompt)}: ${footer.error ?? 'run failed'}`);
+  if (footer.status === 'error') throw new Error(`${where}: ${footer.error ?? 'run failed'}`);
   const run: CheckRun = {
     ids,
     texts,
