@@ -3,6 +3,7 @@
  * (re-decoded live with that token forced), then the compare view: the first divergence is at output 5 with the
  * forced token on B's side. Screenshots go to test-results/screenshots/.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { cursorOf, openApp, waitForEngine } from './helpers';
 
@@ -71,9 +72,28 @@ test('fork at a step, then compare the fork with the original', async ({ page })
   await expect(page.getByTestId('compare-panel-b').locator(`[data-token-id="${forcedId}"][data-chosen="true"]`)).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/compare.png' });
 
+  // Save run + forks: one file per run, the fork's header naming the original's file.
+  const downloads: import('@playwright/test').Download[] = [];
+  page.on('download', (d) => downloads.push(d));
+  await page.getByTestId('save-run-set').click();
+  await expect.poll(() => downloads.length).toBe(2);
+  const names = downloads.map((d) => d.suggestedFilename());
+  expect(names[0]).toMatch(/^decodescope-autoregressive\.trace\.jsonl$/);
+  expect(names[1]).toBe(`decodescope-autoregressive.fork1-at${AT}.trace.jsonl`);
+  const forkText = readFileSync((await downloads[1]!.path())!, 'utf8');
+  const forkHeader = JSON.parse(forkText.slice(0, forkText.indexOf('\n')));
+  expect(forkHeader.fork).toMatchObject({ parent: names[0], outputIndex: AT, tokenId: forcedId, originalTokenId: original[AT] });
+
   // Switching the shown run keeps the compare tab and the pair.
   await page.getByTestId('run-set-select').selectOption({ index: 0 });
   await expect.poll(async () => (await state(page)).fork).toBeNull();
   await expect(page.getByRole('tab', { name: 'Compare' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('compare-title')).toHaveAttribute('data-divergence', String(AT));
+
+  // A trace file opened for comparison becomes B: the same greedy run recorded with 16 tokens parts at #16.
+  await page.getByTestId('compare-open-input').setInputFiles('test/fixtures/traces/fork/parent.trace.jsonl');
+  await expect(page.getByTestId('compare-b').locator('option:checked')).toContainText('parent.trace.jsonl');
+  await expect(page.getByTestId('compare-title')).toHaveAttribute('data-divergence', '16');
+  await expect(page.getByTestId('compare-title')).toContainText('run B has no token there');
+  await page.screenshot({ path: 'test-results/screenshots/compare-file.png' });
 });
