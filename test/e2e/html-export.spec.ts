@@ -57,6 +57,14 @@ test('Export as HTML from the app: the page replays the run offline, with no net
   const original = await readTrace(page);
   expect(original.steps).toBeGreaterThan(3);
 
+  // Without the built viewer the command says what is missing and how to build it.
+  await page.route('**/viewer.html', (r) => r.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' }));
+  await page.getByTestId('export-html').click();
+  await expect(page.getByTestId('toast-error')).toContainText('viewer.html');
+  await expect(page.getByTestId('toast-error')).toContainText('npm run build:renderer');
+  await page.screenshot({ path: 'test-results/screenshots/html-export-missing-viewer.png' });
+  await page.unroute('**/viewer.html');
+
   const download = page.waitForEvent('download');
   await page.keyboard.press('Control+Shift+H');
   const file = join(OUT_DIR, 'app-export.html');
