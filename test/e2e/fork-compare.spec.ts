@@ -97,3 +97,32 @@ test('fork at a step, then compare the fork with the original', async ({ page })
   await expect(page.getByTestId('compare-title')).toContainText('run B has no token there');
   await page.screenshot({ path: 'test-results/screenshots/compare-file.png' });
 });
+
+test('fork a recorded speculative demo (schema 1.2 header): the prefix is kept, the forced token is at the fork point', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await openApp(page, { demo: 'speculative' });
+  await waitForEngine(page);
+  const original = (await state(page)).output;
+  await page.keyboard.press('Home');
+  for (let i = 0; i < 3; i++) await page.keyboard.press('F10');
+  const at = await page.evaluate(() => {
+    const s = (globalThis as unknown as { __decodescope: { store: { getState(): { cursor: { stepIdx: number }; trace: { steps: { outStart: number }[] } } } } }).__decodescope.store.getState();
+    return s.trace.steps[s.cursor.stepIdx]!.outStart;
+  });
+  await page.getByRole('tab', { name: 'Distribution' }).click();
+  const ids = await page.getByTestId('bars').locator('g[data-token-id]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-token-id'))));
+  const forcedId = ids.find((id) => id !== original[at])!;
+  await page.getByTestId('bars').locator(`g[data-token-id="${forcedId}"]`).click();
+  await expect(page.getByTestId('fork-action')).toContainText('forcing a different draft token is not supported');
+  await page.getByTestId('fork-button').click();
+  await expect.poll(async () => (await state(page)).fork?.outputIndex, { timeout: 30_000 }).toBe(at);
+  await expect.poll(async () => (await state(page)).ended, { timeout: 150_000 }).toBe(true);
+  const forked = (await state(page)).output;
+  expect(forked.slice(0, at)).toEqual(original.slice(0, at));
+  expect(forked[at]).toBe(forcedId);
+  await page.getByRole('tab', { name: 'Compare' }).click();
+  await expect(page.getByTestId('compare-title')).toHaveAttribute('data-divergence', String(at));
+  await page.keyboard.press('t');
+  await page.screenshot({ path: 'test-results/screenshots/compare-speculative-dark.png' });
+});
