@@ -10,6 +10,7 @@ import { alignRuns, columnWindow, divergenceDetail, topBars, distributionAt } fr
 import { attachRunSet, createRunSetStore, showRun } from '../../renderer/src/compare/run-set';
 import { runSetFiles } from '../../renderer/src/compare/save-run-set';
 import { createAppStore } from '../../renderer/src/store/store';
+import { forkBlocker, outputIndexOfDist } from '../../renderer/src/compare/fork-run';
 
 const load = (name: string) => indexRecords(parseTraceText(readFileSync(`test/fixtures/traces/fork/${name}`, 'utf8'), name).records);
 const parent = load('parent.trace.jsonl');
@@ -103,5 +104,20 @@ describe('run set', () => {
     expect(h?.type === 'header' && h.fork?.parent).toBe('parent.trace.jsonl');
     expect(h?.type === 'header' && h.fork?.parentCreatedAt).toBe(parent.header!.createdAt);
     expect(files[0]!.text.split('\n').length).toBe(parent.records.length + 1);
+  });
+});
+
+describe('fork action', () => {
+  it('finds the output position a distribution decided, and says why a fork is not possible', () => {
+    expect(outputIndexOfDist(parent, parent.output[AT]!.distId!)).toBe(AT);
+    expect(outputIndexOfDist(parent, 'no-such-dist')).toBeNull();
+    const app = createAppStore();
+    expect(forkBlocker(app, parent)).toMatch(/no engine is connected/);
+    app.getState().setEngine({ transport: 'websocket', engineStatus: { state: 'ready' } });
+    expect(forkBlocker(app, parent)).toBeNull();
+    app.getState().setRun('r1', 'running');
+    expect(forkBlocker(app, parent)).toMatch(/Wait for the run to end/);
+    const beam = indexRecords(parseTraceText(readFileSync('assets/demo/beam.trace.jsonl', 'utf8'), 'beam').records);
+    expect(forkBlocker(createAppStore(), beam)).toMatch(/beam search/);
   });
 });
