@@ -18,6 +18,7 @@ import './debug/register';
 import { ViewerBar } from './export/ViewerBar';
 import { IS_VIEWER } from './export/viewer-mode';
 import { exportHtml } from './export/html-export';
+import { Classroom } from './classroom/Classroom';
 
 function openFilePicker() {
   void pickTraceFile();
@@ -172,6 +173,7 @@ export function App() {
       <MainView />
       <Inspector />
       <StatusBar />
+      <Classroom />
       <ShortcutsSheet />
       <Toast />
       {dragging ? <div className="drop-hint">Drop a trace file to open it</div> : null}

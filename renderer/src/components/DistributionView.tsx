@@ -14,6 +14,7 @@ import { distributionView, drawView, type DistributionView as DView, type StageC
 import type { ChoiceRecord, DistributionRecord } from '../../../engine/trace/schema';
 import { formatProb, formatSigned, formatNumber, tokenLabel } from '../format/format';
 import { useSize } from './use-size';
+import { useWalkLit } from '../walkthrough/highlight';
 
 const ROW_H = 20;
 const PAD = 14;
@@ -96,12 +97,13 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
     const hit = ordered.find((r) => r.id === choice.tokenId);
     if (hit) shown[shown.length - 1] = hit;
   }
+  const walk = useWalkLit('distribution');
   const labelW = Math.min(170, Math.max(110, width * 0.2));
   const numW = 150;
   const barW = Math.max(60, width - labelW - numW - 20);
   const x = scaleLinear().domain([0, 1]).range([0, barW]);
   return (
-    <g transform={`translate(${x0}, ${y0})`} data-testid="bars">
+    <g transform={`translate(${x0}, ${y0})`} data-testid="bars" data-walk-dim={walk.any ? 'true' : undefined}>
       <text x={0} y={-8} style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
         TOKEN
       </text>
@@ -128,6 +130,8 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
             style={{ cursor: 'pointer' }}
             data-token-id={r.id}
             data-chosen={chosen ? 'true' : undefined}
+            data-walk-part="bar"
+            data-walk-lit={walk.has(`distribution:${view.dist.distId}:${r.id}`) ? 'true' : undefined}
             onMouseEnter={() => appStore.getState().setHover({ kind: 'candidate', distId: view.dist.distId, tokenId: r.id })}
             onMouseLeave={() => appStore.getState().setHover(null)}
             onClick={() => appStore.getState().lock({ kind: 'candidate', distId: view.dist.distId, tokenId: r.id })}
@@ -167,6 +171,7 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
 
 function DrawStrip({ trace, dist, choice, reveal, x0, y0, width }: { trace: TraceIndex; dist: DistributionRecord; choice?: ChoiceRecord; reveal: number; x0: number; y0: number; width: number }) {
   const dv = drawView(dist, choice);
+  const walk = useWalkLit('draw');
   const x = scaleLinear().domain([0, 1]).range([0, width]);
   const h = 22;
   const drawn = reveal >= 2;
@@ -178,7 +183,7 @@ function DrawStrip({ trace, dist, choice, reveal, x0, y0, width }: { trace: Trac
     caption = `u = ${choice.u!.toFixed(4)} landed in [${(choice.cumBefore ?? dv.chosen?.start ?? 0).toFixed(4)}, ${((choice.cumBefore ?? 0) + choice.prob).toFixed(4)}) → ${tokenLabel(trace.tokenText(choice.tokenId).text, trace.tokenText(choice.tokenId).bytes)}  (rank ${choice.rank + 1}, p ${formatProb(choice.prob)})`;
   else caption = `${choice.rule}: no random draw; took rank ${choice.rank + 1} (p ${formatProb(choice.prob)})`;
   return (
-    <g transform={`translate(${x0}, ${y0})`} data-testid="draw">
+    <g transform={`translate(${x0}, ${y0})`} data-testid="draw" data-walk-lit={walk.has(`draw:${dist.distId}`) ? 'true' : undefined}>
       <text x={0} y={-8} style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
         THE DRAW · CUMULATIVE PROCESSED PROBABILITY
       </text>

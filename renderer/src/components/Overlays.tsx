@@ -20,6 +20,10 @@ export const SHORTCUTS: [string, string][] = [
   ['Ctrl+Shift+H', 'export the run as one HTML file (replays offline)'],
   ['T', 'light / dark theme'],
   ['P', 'colour tokens by source / probability'],
+  ['W', 'walk through this run, one beat at a time'],
+  ['Space / Backspace', 'walkthrough: text first, then its action; back one beat (Esc leaves)'],
+  ['PgDn / PgUp', 'walkthrough: next / previous step'],
+  ['F5  or  Shift+P', 'classroom mode: large type for a projector'],
   ['?', 'this sheet'],
 ];
 

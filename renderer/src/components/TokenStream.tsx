@@ -12,6 +12,7 @@ import type { ColorMode } from '../store/store';
 import { TokenText, SOURCE_BADGE, SOURCE_LABEL } from './TokenText';
 import { probColor, probInk, viridisGradient } from '../format/colors';
 import { formatProb } from '../format/format';
+import { useWalkLit } from '../walkthrough/highlight';
 
 // Small chunks: a step re-renders only the chunk holding the cursor (and a neighbour when it moves on).
 const CHUNK = 64;
@@ -28,10 +29,13 @@ interface ChunkProps {
   selected: number;
   colorMode: ColorMode;
   version: number;
+  /** Walkthrough highlight: output indices of this chunk the current beat talks about ("" = none). */
+  lit?: string;
 }
 
-const Chunk = memo(function Chunk({ trace, start, end, shown, curFrom, curTo, selected, colorMode }: ChunkProps) {
+const Chunk = memo(function Chunk({ trace, start, end, shown, curFrom, curTo, selected, colorMode, lit }: ChunkProps) {
   const chips = [];
+  const litSet = new Set(lit ? lit.split(',').map(Number) : []);
   for (let i = start; i < end; i++) {
     const t = trace.output[i];
     if (!t) break;
@@ -48,7 +52,7 @@ const Chunk = memo(function Chunk({ trace, start, end, shown, curFrom, curTo, se
       style = { background: probColor(p), color: probInk(p), borderColor: 'transparent' };
     }
     chips.push(
-      <span key={i} className={cls} data-i={i} style={style} aria-label={`${SOURCE_LABEL[t.source]} token ${i}`}>
+      <span key={i} className={cls} data-i={i} style={style} aria-label={`${SOURCE_LABEL[t.source]} token ${i}`} data-walk-lit={litSet.has(i) ? 'true' : undefined}>
         <TokenText entry={entry} />
         {SOURCE_BADGE[t.source] ? <span className="badge">{SOURCE_BADGE[t.source]}</span> : null}
       </span>,
@@ -119,6 +123,7 @@ export function TokenStream() {
   const curTo = step ? step.outStart + step.outCount : -1;
   const cursorChunk = curFrom >= 0 ? Math.floor(curFrom / CHUNK) : 0;
   const selected = selection?.kind === 'token' ? selection.outputIndex : -1;
+  const walkLit = useWalkLit('token');
 
   // Which chunks are near the viewport.
   useEffect(() => {
@@ -178,6 +183,7 @@ export function TokenStream() {
             curTo={curFrom >= start && curFrom < end ? curTo - start : -1}
             selected={selected >= start && selected < end ? selected : -1}
             colorMode={colorMode}
+            lit={walkLit.any ? Array.from({ length: end - start }, (_, k) => start + k).filter((i) => walkLit.has(`token:${i}`)).join(',') : ''}
             version={end > trace.output.length - 1 - CHUNK ? version : 0}
           />
         ) : null}

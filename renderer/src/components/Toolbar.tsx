@@ -9,6 +9,7 @@ import { DEMOS } from '../demos';
 import { Icon } from './Icons';
 import { RunSetBar } from '../compare/RunSetBar';
 import { exportView, loadDemo, openTraceFile, saveTrace } from '../actions';
+import { ClassroomButtons } from '../classroom/Classroom';
 import { exportHtml } from '../export/html-export';
 
 export function BrandMark() {
@@ -143,6 +144,7 @@ export function Toolbar() {
         <button title="Export the view as SVG" data-testid="export-svg" onClick={() => void exportView('svg')}>SVG</button>
         <button title="Export the run as one HTML file that replays offline (Ctrl+Shift+H)" data-testid="export-html" disabled={!header} onClick={() => void exportHtml()}>HTML</button>
       </div>
+      <ClassroomButtons />
       <button className="btn icon" title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} aria-label="toggle theme" data-testid="theme" onClick={() => a.setTheme(theme === 'dark' ? 'light' : 'dark')}>
         {theme === 'dark' ? '☀' : '☾'}
       </button>

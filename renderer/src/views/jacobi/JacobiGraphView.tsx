@@ -10,6 +10,7 @@ import { useApp, appStore } from '../../store/store';
 import { useElementSize } from '../use-element-size';
 import { formatProb, tokenLabel } from '../../format/format';
 import { traceExtras } from '../trace-extras';
+import { useWalkLit } from '../../walkthrough/highlight';
 import { blockForStep, dependents, dependsOn, jacobiBlocks, jacobiGrid, type JacobiCell } from './jacobi-model';
 
 const LABEL_W = 92;
@@ -34,6 +35,7 @@ export function JacobiGraphView() {
   const hover = useApp((s) => s.hover);
   const locked = useApp((s) => s.locked);
   const [ref, size] = useElementSize<HTMLDivElement>();
+  const walk = useWalkLit('jacobi-cell');
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const blocks = useMemo(() => jacobiBlocks(traceExtras(trace).jacobi), [trace, version]);
   const step = trace.steps[cursor.stepIdx]?.step ?? 0;
@@ -118,7 +120,7 @@ export function JacobiGraphView() {
       </div>
       <div className="spec-body" ref={ref} style={{ overflow: 'auto' }}>
         {width > 0 ? (
-          <svg width={svgW} height={svgH} viewBox={`0 0 ${svgW} ${svgH}`} xmlns="http://www.w3.org/2000/svg" data-testid="jacobi-svg" data-export-title={`Decodescope · Jacobi block at ${block.blockStart}`}>
+          <svg width={svgW} height={svgH} viewBox={`0 0 ${svgW} ${svgH}`} xmlns="http://www.w3.org/2000/svg" data-testid="jacobi-svg" data-walk-dim={walk.any ? 'true' : undefined} data-export-title={`Decodescope · Jacobi block at ${block.blockStart}`}>
             <rect width={svgW} height={svgH} style={{ fill: 'var(--panel)' }} />
             {Array.from({ length: grid.columns }, (_, i) => (
               <text key={i} x={LABEL_W + i * cellW + cellW / 2} y={TOP - 8} textAnchor="middle" className="mono" style={{ fontSize: 9.5, fill: 'var(--ink-3)' }}>
@@ -148,6 +150,8 @@ export function JacobiGraphView() {
                       data-cell={key}
                       data-final={c.final ? 'true' : undefined}
                       data-converged={c.converged ? 'true' : undefined}
+                      data-walk-part="cell"
+                      data-walk-lit={walk.has(`jacobi-cell:${block.blockStart}:${c.iteration}:${c.position}`) ? 'true' : undefined}
                       style={{ cursor: 'pointer' }}
                       onMouseEnter={() => s.setHover(cellSel)}
                       onMouseLeave={() => s.setHover(null)}

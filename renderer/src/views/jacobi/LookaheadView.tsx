@@ -8,6 +8,7 @@ import { useApp } from '../../store/store';
 import { tokenLabel } from '../../format/format';
 import type { TraceIndex } from '../../trace/trace-index';
 import { traceExtras } from '../trace-extras';
+import { useWalkLit } from '../../walkthrough/highlight';
 import { poolAfter, windowLayout, type PoolEntry } from './lookahead-model';
 
 function Tok({ trace, id, cls, title }: { trace: TraceIndex; id: number; cls?: string; title?: string }) {
@@ -23,6 +24,9 @@ export function LookaheadView() {
   const trace = useApp((s) => s.trace);
   const version = useApp((s) => s.traceVersion);
   const cursor = useApp((s) => s.cursor);
+  const litWindow = useWalkLit('lookahead-window');
+  const litCand = useWalkLit('lookahead-candidate');
+  const litPool = useWalkLit('lookahead-pool');
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const extras = useMemo(() => traceExtras(trace), [trace, version]);
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
@@ -53,11 +57,12 @@ export function LookaheadView() {
             ))}
             {layout.rows.map((row) => (
               <div key={row.label} className="la-row" style={{ display: 'contents' }}>
-                <span className={`la-label ${row.kind === 'new' ? 'la-new-label' : ''}`}>{row.label}</span>
+                <span className={`la-label ${row.kind === 'new' ? 'la-new-label' : ''}`} data-walk-lit={litWindow.has(`lookahead-window:${rec.step}:${row.kind === 'new' ? 'new' : row.label.replace('level ', '')}`) ? 'true' : undefined}>{row.label}</span>
                 {Array.from({ length: layout.columns }, (_, i) => {
                   const k = layout.start + i - row.startPosition;
                   const id = k >= 0 && k < row.tokens.length ? row.tokens[k] : undefined;
-                  return id === undefined ? <span key={i} /> : <Tok key={i} trace={trace} id={id} cls={row.kind === 'new' ? 'la-newtok' : ''} />;
+                  const lit = litWindow.has(`lookahead-window:${rec.step}:${row.kind === 'new' ? 'new' : row.label.replace('level ', '')}`);
+                  return id === undefined ? <span key={i} /> : <Tok key={i} trace={trace} id={id} cls={`${row.kind === 'new' ? 'la-newtok' : ''}${lit ? ' walk-lit' : ''}`} />;
                 })}
               </div>
             ))}
@@ -71,7 +76,7 @@ export function LookaheadView() {
               {rec.candidates.map((c, ci) => {
                 const chosen = ci === rec.verified.candidate;
                 return (
-                  <div key={ci} className={`la-cand ${chosen ? 'chosen' : ''}`} data-chosen={chosen ? 'true' : undefined}>
+                  <div key={ci} className={`la-cand ${chosen ? 'chosen' : ''}`} data-chosen={chosen ? 'true' : undefined} data-walk-lit={litCand.has(`lookahead-candidate:${rec.step}:${ci}`) ? 'true' : undefined}>
                     <span className="mono muted">#{ci}</span>
                     {c.ngram.map((id, k) => (
                       <Tok key={k} trace={trace} id={id} cls={k < c.matchLength ? 'ok' : 'bad'} title={k < c.matchLength ? 'matched the target' : 'did not match'} />
@@ -89,7 +94,7 @@ export function LookaheadView() {
               N-gram pool · {rec.poolSize} stored · this step {inserted} added, {rec.poolInsertions.length - inserted} refreshed
             </div>
             <div className="la-pool" data-testid="lookahead-pool">
-              <div className="la-pool-key">
+              <div className="la-pool-key" data-walk-lit={litPool.has(`lookahead-pool:${rec.step}:${rec.last.id}`) ? 'true' : undefined}>
                 key <Tok trace={trace} id={rec.last.id} cls="la-key" /> ({keyPool.length})
               </div>
               {keyPool.map((e, i) => (

@@ -8,6 +8,7 @@ import type { TraceIndex } from '../../trace/trace-index';
 import { formatProb, tokenLabel } from '../../format/format';
 import type { DraftTreeView } from './draft-tree-model';
 import { STATUS_STYLE } from './node-style';
+import { useWalkLit } from '../../walkthrough/highlight';
 
 function topOf(trace: TraceIndex, distId: string | undefined): number | undefined {
   const d = distId ? trace.dists.get(distId) : undefined;
@@ -23,6 +24,7 @@ export const ChainRibbon = memo(function ChainRibbon({ trace, view }: { trace: T
   const replaces = extra ? drafted.find((n) => n.depth === extra.depth) : undefined;
   const chain = extra && !replaces ? [...drafted, extra] : drafted;
   const s = appStore.getState();
+  const walk = useWalkLit('draft-tree');
   return (
     <div className="spec-ribbon" data-testid="chain-ribbon">
       <div className="spec-ribbon-labels">
@@ -41,6 +43,7 @@ export const ChainRibbon = memo(function ChainRibbon({ trace, view }: { trace: T
           <div
             key={n.node}
             className="spec-ribbon-col"
+            data-walk-lit={walk.has(`draft-tree:${view.step}:${n.node}`) || (corrected && walk.has(`draft-tree:${view.step}:-2`)) ? 'true' : undefined}
             onMouseEnter={() => s.setHover(sel)}
             onMouseLeave={() => s.setHover(null)}
             onClick={() => s.lock(sel)}

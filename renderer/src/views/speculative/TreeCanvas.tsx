@@ -12,6 +12,7 @@ import type { TraceIndex } from '../../trace/trace-index';
 import { formatProb, tokenLabel } from '../../format/format';
 import { nodeProb, pathTo, EXTRA_NODE, ROOT_NODE, type DraftTreeView, type TreeNodeView } from './draft-tree-model';
 import { STATUS_STYLE } from './node-style';
+import { useWalkLit } from '../../walkthrough/highlight';
 
 const NODE_W = 96;
 const NODE_H = 26;
@@ -92,9 +93,11 @@ export const TreeCanvas = memo(function TreeCanvas({ trace, view, keep, hidden, 
 
   const pathSet = useMemo(() => new Set(highlight !== null && view.byId.has(highlight) ? pathTo(view, highlight) : []), [view, highlight]);
   const s = appStore.getState();
+  const walk = useWalkLit('draft-tree');
 
   return (
     <svg
+      data-walk-dim={walk.any ? 'true' : undefined}
       ref={svgRef}
       width={width}
       height={height}
@@ -131,6 +134,7 @@ export const TreeCanvas = memo(function TreeCanvas({ trace, view, keep, hidden, 
           const prob = nodeProb(n);
           const sel = { kind: 'node' as const, step: view.step, node: n.node };
           const lit = highlight === n.node;
+          const walkLit = walk.has(`draft-tree:${view.step}:${n.node}`);
           const more = hidden.get(n.node);
           const numbers =
             n.node === ROOT_NODE ? 'context' : n.node === EXTRA_NODE ? `p ${formatProb(n.p)}` : `q ${formatProb(n.q)}${n.p !== undefined ? ` · p ${formatProb(n.p)}` : ''}`;
@@ -140,6 +144,8 @@ export const TreeCanvas = memo(function TreeCanvas({ trace, view, keep, hidden, 
               transform={`translate(${p.y}, ${p.x})`}
               data-node={n.node}
               data-status={n.status}
+              data-walk-part="node"
+              data-walk-lit={walkLit ? 'true' : undefined}
               style={{ cursor: 'pointer', opacity: n.status === 'skipped' ? 0.6 : 1 }}
               onMouseEnter={() => s.setHover(sel)}
               onMouseLeave={() => s.setHover(null)}
@@ -149,6 +155,7 @@ export const TreeCanvas = memo(function TreeCanvas({ trace, view, keep, hidden, 
               }}
             >
               <title>{`${tokenLabel(entry.text, entry.bytes)} · ${st.label}${n.decision ? ` · ${n.decision.reason}` : ''}`}</title>
+              {walkLit ? <rect className="walk-ring" x={-7} y={-NODE_H / 2 - 7} width={NODE_W + 14} height={NODE_H + 14} rx={10} /> : null}
               {lit ? <rect x={-4} y={-NODE_H / 2 - 4} width={NODE_W + 8} height={NODE_H + 8} rx={8} style={{ fill: 'none', stroke: 'var(--accent)', strokeWidth: 2.5 }} /> : null}
               <rect x={0} y={-NODE_H / 2} width={NODE_W} height={NODE_H} rx={5} style={{ fill: 'var(--panel)', stroke: 'none' }} />
               <rect
