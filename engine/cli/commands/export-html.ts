@@ -14,8 +14,7 @@ const templateFile = (): string => fileURLToPath(new URL(`../../../${VIEWER_TEMP
 /** Browsers open pages this large, but slowly; say so rather than surprise anyone. */
 const LARGE_PAGE_BYTES = 200 * 1024 * 1024;
 
-function readViewerTemplate(): string {
-  const path = templateFile();
+function readViewerTemplate(path: string): string {
   if (!existsSync(path)) {
     throw new Error(`the HTML viewer is not built (no ${VIEWER_TEMPLATE_PATH}); run \`npm run build:renderer\` first`);
   }
@@ -36,14 +35,14 @@ export interface HtmlExportResult {
 }
 
 /** Builds the page for an already-read (valid) trace; throws with the reason when the page would not open. */
-export function buildHtmlExport(file: string, trace: ParsedTrace, now = new Date()): HtmlExportResult {
+export function buildHtmlExport(file: string, trace: ParsedTrace, now = new Date(), templatePath = templateFile()): HtmlExportResult {
   if (!trace.header) throw new Error(`${file}: no header`);
   if (trace.errorCount > 0) {
     throw new Error(
       `${file}: ${trace.errorCount} invalid record(s) (first: ${trace.errors[0] ?? 'unknown'}); the viewer refuses such a trace — see \`decodescope validate\``,
     );
   }
-  const template = readViewerTemplate();
+  const template = readViewerTemplate(templatePath);
   const text = readTraceText(file);
   const info = exportInfoFor(trace.header, basename(file), now);
   const html = fillViewerTemplate(template, text, info);
