@@ -12,6 +12,7 @@ const BROWSER_SAFE = [
   'engine/trace/export-hf.ts',
   'engine/trace/trace-stats.ts',
   'engine/trace/tensor-codec.ts',
+  'engine/trace/fork.ts',
 ];
 const NODE_ONLY = /^(node:|fs$|path$|zlib$|os$|child_process$|onnxruntime-node)/;
 
