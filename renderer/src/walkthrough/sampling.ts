@@ -5,7 +5,7 @@
 import type { DistributionRecord, ChoiceRecord } from '../../../engine/trace/schema';
 import { num, plural, prob, say, tok, u3 } from './sentence';
 import { committedTargets, entry, runTotals } from './common';
-import type { BeatTemplate, StepContext, Walkthrough } from './types';
+import type { BeatTemplate, StepContext, Walkthrough, WalkTarget } from './types';
 
 const DETAIL_STEPS = 3;
 
@@ -19,6 +19,11 @@ function facts(ctx: StepContext, detailOnly: boolean): StepFacts[] {
   const dist = ctx.trace.mainDistribution(ctx.stepIdx);
   if (!dist || !entry(ctx).commit) return [];
   return [{ dist, choice: ctx.trace.choiceByDist.get(dist.distId) }];
+}
+
+/** A bar exists for a token only when the trace recorded it in a top-k list. */
+function barFor(d: DistributionRecord, id: number): WalkTarget[] {
+  return [...d.raw.topk, ...d.processed.topk].some((t) => t.id === id) ? [{ view: 'distribution', distId: d.distId, token: id }] : [];
 }
 
 function rawTop(d: DistributionRecord): { id: number; p: number } | undefined {
@@ -61,7 +66,7 @@ const processors: BeatTemplate<StepFacts> = {
       id !== undefined ? ['; ', tok(ctx.trace, id), ' now has p = ', prob(processedProb(dist, id))] : ''
     }.`;
   },
-  targets: ({ dist, choice }) => (choice ? [{ view: 'distribution', distId: dist.distId, token: choice.tokenId }] : []),
+  targets: ({ dist, choice }) => (choice ? barFor(dist, choice.tokenId) : []),
 };
 
 function drawSentence({ choice }: StepFacts, ctx: StepContext, brief: boolean) {
@@ -81,7 +86,7 @@ const draw: BeatTemplate<StepFacts> = {
   phase: 'draw',
   facts: (ctx) => facts(ctx, true).filter((f) => f.choice),
   say: (f, ctx) => drawSentence(f, ctx, false),
-  targets: ({ dist, choice }) => [{ view: 'draw', distId: dist.distId }, { view: 'distribution', distId: dist.distId, token: choice!.tokenId }],
+  targets: ({ dist, choice }) => [{ view: 'draw', distId: dist.distId }, ...barFor(dist, choice!.tokenId)],
 };
 
 const commit: BeatTemplate<StepFacts> = {
@@ -96,7 +101,7 @@ const commit: BeatTemplate<StepFacts> = {
     }
     return drawSentence(f, ctx, true);
   },
-  targets: (f, ctx) => [...committedTargets(ctx.trace, ctx.stepIdx), ...(f.choice ? [{ view: 'distribution' as const, distId: f.dist.distId, token: f.choice.tokenId }] : [])],
+  targets: (f, ctx) => [...committedTargets(ctx.trace, ctx.stepIdx), ...(f.choice ? barFor(f.dist, f.choice.tokenId) : [])],
 };
 
 export const samplingWalkthrough: Walkthrough = {

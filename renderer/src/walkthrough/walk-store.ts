@@ -7,7 +7,6 @@ import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 import { appStore, type AppStore, type Selection } from '../store/store';
 import type { Cursor } from '../trace/cursor';
-import { MAIN_VIEWS } from '../components/main-views';
 import { expandWalkthrough, phaseIndex, pickWalkthrough } from './expand';
 import type { Beat, BeatAction, Walkthrough } from './types';
 
@@ -49,7 +48,8 @@ export function createWalkStore(app: AppStore = appStore) {
     const s = app.getState();
     s.setPlaying(false);
     s.setCursor({ stepIdx: a.stepIdx, phase: phaseIndex(s.trace, a.stepIdx, a.phase) });
-    if (MAIN_VIEWS.some((v) => v.id === a.tab && v.available(s.trace))) s.setMainTab(a.tab);
+    // The main view falls back to its default tab when this one does not apply to the trace.
+    s.setMainTab(a.tab);
     s.setStage(null);
     s.lock(a.select);
   };
