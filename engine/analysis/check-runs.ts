@@ -19,6 +19,8 @@ export interface CheckRun {
   /** Token text by id, from the trace's token dictionary. */
   texts: Map<number, string>;
   targetPasses: number;
+  /** The header's method variant: which form of the method ran (e.g. "typical acceptance (lossy, …)"). */
+  variant?: string;
   /** Per committed token: the processed top-k of the distribution it was chosen from (only when asked for). */
   topk?: (readonly TopKEntry[] | undefined)[];
 }
@@ -48,8 +50,10 @@ export async function checkRun(request: RunRequest, options: CheckRunOptions = {
   const where = `${request.method} on ${JSON.stringify(request.prompt)}`;
   // A request the method refuses (a greedy-only method asked to sample, a missing capability) names the method.
   const refused = (error: unknown) => new Error(`${where}: ${error instanceof Error ? error.message : String(error)}`);
+  let variant: string | undefined;
   const onRecord = (record: TraceRecord): void => {
-    if (record.type === 'commit') {
+    if (record.type === 'header') variant = record.method.variant;
+    else if (record.type === 'commit') {
       for (const t of record.tokens) {
         ids.push(t.id);
         distIds.push(t.distId);
@@ -83,6 +87,7 @@ export async function checkRun(request: RunRequest, options: CheckRunOptions = {
     ids,
     texts,
     targetPasses: footer.summary.targetForwardPasses,
+    ...(variant ? { variant } : {}),
     ...(options.keepTopk ? { topk: distIds.map((d) => (d === undefined ? undefined : dists.get(d))) } : {}),
   };
   options.cache?.set(key, run);

@@ -4,7 +4,7 @@
  * NEAR_TIE_GAP it is a floating-point near-tie (batched verification vs single-row decoding), not a loss.
  */
 import type { CheckRun } from './check-runs';
-import { NEAR_TIE_GAP, formatP, tokenLabel, type GreedyDivergence, type GreedyPromptResult, type GreedyReport, type GreedyVerdict, type ReportToken } from './lossless-report';
+import { NEAR_TIE_GAP, claimNote, formatP, tokenLabel, type GreedyDivergence, type GreedyPromptResult, type GreedyReport, type GreedyVerdict, type ReportToken } from './lossless-report';
 
 function tokenOf(run: CheckRun, other: CheckRun, index: number): ReportToken | null {
   const id = run.ids[index];
@@ -48,6 +48,7 @@ export function comparePrompt(prompt: string, method: CheckRun, baseline: CheckR
 export function greedyReport(
   method: string,
   claimedLossless: boolean,
+  variant: string | undefined,
   methodParams: GreedyReport['methodParams'],
   maxNewTokens: number,
   prompts: GreedyPromptResult[],
@@ -66,8 +67,7 @@ export function greedyReport(
     const gap = d.logprobGap === null ? 'outside greedy’s top 20' : `log-prob gap ${formatP(d.logprobGap)}`;
     summary = `DIFFERENT on ${diverged.length}/${prompts.length} prompts: prompt ${first.i + 1}, position ${d.position}: method ${tokenLabel(d.method)} vs greedy ${tokenLabel(d.baseline)} (${gap})`;
   }
-  const notes: string[] = [];
-  if (verdict === 'different' && claimedLossless) notes.push(`${method} is registered as lossless, yet its greedy output differs from plain greedy: a bug, or a parameter that makes it lossy.`);
-  if (verdict !== 'different' && !claimedLossless) notes.push(`${method} is registered as lossy; matching greedy on these prompts does not prove it lossless.`);
-  return { mode: 'greedy', method, claimedLossless, methodParams, maxNewTokens, prompts, identicalPrompts, totalTokens, verdict, lossless: verdict !== 'different', summary, notes };
+  const note = claimNote(method, claimedLossless, variant, verdict === 'different', 'its greedy output differs from plain greedy');
+  const notes = note ? [note] : [];
+  return { mode: 'greedy', method, claimedLossless, ...(variant ? { variant } : {}), methodParams, maxNewTokens, prompts, identicalPrompts, totalTokens, verdict, lossless: verdict !== 'different', summary, notes };
 }

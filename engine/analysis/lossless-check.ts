@@ -13,7 +13,7 @@ import type { GenerationParams } from '../trace/schema';
 import { checkRun, throwIfAborted, type CheckRun } from './check-runs';
 import { comparePrompt, greedyReport } from './greedy-compare';
 import { positionResults, samplingReport, type SampledPrompt } from './sampling-compare';
-import type { GreedyReport, LosslessProgress, LosslessReport, SamplingReport } from './lossless-report';
+import { claimsLossless, type GreedyReport, type LosslessProgress, type LosslessReport, type SamplingReport } from './lossless-report';
 
 export { LosslessCheckCancelled } from './check-runs';
 
@@ -54,14 +54,14 @@ export async function checkLossless(options: CheckLosslessOptions, signal?: Abor
   const strategy = getStrategy(request.method);
   if (!strategy) throw new LosslessCheckError(`method: unknown method '${request.method}' (known: ${methodNames().join(', ')})`);
   const cache = runCache ?? new Map<string, CheckRun>();
-  const ctx = { request, method: strategy.description.name, claimedLossless: strategy.description.lossless, signal, cache, onProgress };
+  const ctx = { request, method: strategy.description.name, registryLossless: strategy.description.lossless, signal, cache, onProgress };
   return request.mode === 'greedy' ? checkGreedy(ctx) : checkSampling(ctx);
 }
 
 interface CheckContext {
   request: LosslessCheckRequest;
   method: string;
-  claimedLossless: boolean;
+  registryLossless: boolean;
   signal: AbortSignal | undefined;
   cache: Map<string, CheckRun>;
   onProgress: CheckLosslessOptions['onProgress'];
@@ -81,6 +81,7 @@ async function checkGreedy(ctx: CheckContext): Promise<GreedyReport> {
   const step = (label: string) => ctx.onProgress?.({ done: ++done, total, label });
   ctx.onProgress?.({ done: 0, total, label: 'starting' });
   const results = [];
+  let variant: string | undefined;
   for (const [i, prompt] of prompts.entries()) {
     const where = `prompt ${i + 1}/${prompts.length}`;
     const base = await checkRun(runRequest(ctx, 'autoregressive', prompt, { max_new_tokens: maxNewTokens, do_sample: false }), { signal: ctx.signal, keepTopk: true, cache: ctx.cache });
@@ -88,9 +89,10 @@ async function checkGreedy(ctx: CheckContext): Promise<GreedyReport> {
     const params: GenerationParams = { max_new_tokens: maxNewTokens, do_sample: false, ...(Object.keys(knobs).length ? { method: knobs } : {}) };
     const mine = await checkRun(runRequest(ctx, ctx.method, prompt, params, ctx.request.methodForced), { signal: ctx.signal, cache: ctx.cache });
     step(`${ctx.method}, ${where}`);
+    variant ??= mine.variant;
     results.push(comparePrompt(prompt, mine, base));
   }
-  return greedyReport(ctx.method, ctx.claimedLossless, knobs, maxNewTokens, results);
+  return greedyReport(ctx.method, claimsLossless(ctx.registryLossless, variant), variant, knobs, maxNewTokens, results);
 }
 
 async function checkSampling(ctx: CheckContext): Promise<SamplingReport> {
@@ -106,6 +108,7 @@ async function checkSampling(ctx: CheckContext): Promise<SamplingReport> {
   ctx.onProgress?.({ done: 0, total, label: 'starting' });
   const texts = new Map<number, string>();
   const sampled: SampledPrompt[] = [];
+  let variant: string | undefined;
   for (const [pi, prompt] of prompts.entries()) {
     const where = prompts.length > 1 ? `prompt ${pi + 1}/${prompts.length}, ` : '';
     const baseline: number[][] = [];
@@ -118,6 +121,7 @@ async function checkSampling(ctx: CheckContext): Promise<SamplingReport> {
       const params: GenerationParams = { ...common, seed: seed + samples + i, ...(Object.keys(knobs).length ? { method: knobs } : {}) };
       const mine = await checkRun(runRequest(ctx, ctx.method, prompt, params, ctx.request.methodForced), { signal: ctx.signal });
       ctx.onProgress?.({ done: ++done, total, label: `${where}${ctx.method} sample ${i + 1}/${samples}` });
+      variant ??= mine.variant;
       baseline.push(base.ids.slice(0, positions));
       method.push(mine.ids.slice(0, positions));
       for (const run of [base, mine]) for (const [id, text] of run.texts) texts.set(id, text);
@@ -125,7 +129,7 @@ async function checkSampling(ctx: CheckContext): Promise<SamplingReport> {
     sampled.push({ prompt, method, baseline });
   }
   throwIfAborted(ctx.signal);
-  return samplingReport({ method: ctx.method, claimedLossless: ctx.claimedLossless, methodParams: knobs, processors, samples, positions, alpha, seed }, positionResults(sampled, positions, texts));
+  return samplingReport({ method: ctx.method, claimedLossless: claimsLossless(ctx.registryLossless, variant), ...(variant ? { variant } : {}), methodParams: knobs, processors, samples, positions, alpha, seed }, positionResults(sampled, positions, texts));
 }
 
 function stripUndefined(o: Record<string, number | undefined>): Record<string, number> {

@@ -42,8 +42,10 @@ export type GreedyVerdict = 'identical' | 'near-tie' | 'different';
 export interface GreedyReport {
   mode: 'greedy';
   method: string;
-  /** What the method registry claims. */
+  /** What the method claims: lossless in the registry, and no "lossy" in the variant that ran. */
   claimedLossless: boolean;
+  /** The method variant that ran, as its trace header names it. */
+  variant?: string;
   methodParams: Record<string, number | string | boolean>;
   maxNewTokens: number;
   prompts: GreedyPromptResult[];
@@ -90,6 +92,7 @@ export interface SamplingReport {
   mode: 'sampling';
   method: string;
   claimedLossless: boolean;
+  variant?: string;
   methodParams: Record<string, number | string | boolean>;
   /** The processors both sides sampled with (temperature, top-k, …). */
   processors: Record<string, number>;
@@ -118,6 +121,20 @@ export interface LosslessProgress {
 
 /** Log-probability gap under which a greedy divergence counts as a floating-point near-tie (decoding-algorithms §12.1). */
 export const NEAR_TIE_GAP = 1e-4;
+
+/** The method's own claim: the registry says lossless and the variant that ran does not call itself lossy. */
+export function claimsLossless(registryLossless: boolean, variant: string | undefined): boolean {
+  return registryLossless && !/\blossy\b/i.test(variant ?? '');
+}
+
+/** A note saying how the check's finding compares with the method's own claim. */
+export function claimNote(method: string, claimedLossless: boolean, variant: string | undefined, foundDifferent: boolean, what: string): string | null {
+  const lossyVariant = !claimsLossless(true, variant);
+  if (foundDifferent && claimedLossless) return `${method} claims to be lossless, yet ${what}: a bug, or a parameter that makes it lossy.`;
+  if (foundDifferent && lossyVariant) return `expected: ${method} with these parameters is lossy by design (its variant says so).`;
+  if (!foundDifferent && !claimedLossless) return `${method}${lossyVariant ? ' with these parameters' : ''} is lossy by design; this check did not show it here, which does not make it lossless.`;
+  return null;
+}
 
 /** p-values and small numbers in two significant digits, e.g. 0.41, 3.2e-7. */
 export function formatP(p: number): string {

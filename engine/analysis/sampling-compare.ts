@@ -5,7 +5,7 @@
  * Holm-adjusted, so "DIFFERENT" is claimed at family-wise level α however the positions depend on each other.
  */
 import { chiSquareHomogeneity, holmAdjust, totalVariation, totalVariationNoise } from './stats';
-import { formatP, tokenLabel, type PositionTokenCount, type SamplingPositionResult, type SamplingReport } from './lossless-report';
+import { claimNote, formatP, tokenLabel, type PositionTokenCount, type SamplingPositionResult, type SamplingReport } from './lossless-report';
 
 /** Outputs of one prompt: token ids per sample, for each side. */
 export interface SampledPrompt {
@@ -67,6 +67,7 @@ export function positionResults(prompts: readonly SampledPrompt[], positions: nu
 export interface SamplingSetup {
   method: string;
   claimedLossless: boolean;
+  variant?: string;
   methodParams: SamplingReport['methodParams'];
   processors: SamplingReport['processors'];
   samples: number;
@@ -90,8 +91,8 @@ export function samplingReport(setup: SamplingSetup, results: SamplingPositionRe
     summary = `DIFFERENT: ${where(worst)}, TV = ${worst.tv.toFixed(3)} (chance level ≈ ${worst.tvNoise.toFixed(3)}), p = ${formatP(worst.pValue)} (adjusted ${formatP(worst.adjustedP)}); ${flagged.length}/${results.length} positions differ at α=${setup.alpha}`;
   }
   const notes: string[] = [];
-  if (verdict === 'different' && setup.claimedLossless) notes.push(`${setup.method} is registered as lossless, yet its samples differ from plain sampling: a bug, or a parameter that makes it lossy.`);
-  if (verdict === 'indistinguishable' && !setup.claimedLossless) notes.push(`${setup.method} is registered as lossy; ${setup.samples} samples per side were not enough to show it here.`);
+  const note = claimNote(setup.method, setup.claimedLossless, setup.variant, verdict === 'different', 'its samples differ from plain sampling');
+  if (note) notes.push(note);
   if (results.every((r) => r.df === 0)) notes.push('every position had a single outcome on both sides: nothing to tell apart (raise the temperature or the samples).');
   const worstShown = results.reduce((w, r) => (r.tv > w.tv ? r : w), results[0]!);
   if (worstShown && worstShown.top[0]) notes.push(`largest gap at ${where(worstShown)}: most frequent ${tokenLabel(worstShown.top[0].token)} ${worstShown.top[0].method} vs ${worstShown.top[0].baseline} (method vs baseline)`);

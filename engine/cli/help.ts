@@ -12,9 +12,10 @@ Commands:
   stats      summary statistics of a trace
   export     convert a trace to Perfetto, Hugging Face generate-style JSON, or a self-contained HTML replay
   serve      start the web UI on 127.0.0.1
+  check-lossless  does a method change the output? compare it with plain greedy or sampling
 
 Run 'decodescope <command> --help' for a command's options.
-Exit codes: 0 success, 1 failure (invalid trace, run error), 2 usage error.
+Exit codes: 0 success, 1 failure (invalid trace, run error; check-lossless: a difference found), 2 usage error.
 `;
 
 export const RUN_HELP = `Usage: decodescope run [options]

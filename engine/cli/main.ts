@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   stats: async () => (await import('./commands/stats')).statsCommand,
   export: async () => (await import('./commands/export')).exportCommand,
   serve: async () => (await import('./commands/serve')).serveCommand,
+  'check-lossless': async () => (await import('./commands/check-lossless')).checkLosslessCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {
