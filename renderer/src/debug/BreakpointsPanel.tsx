@@ -97,7 +97,7 @@ function AddForm() {
           className="input bp-log-input"
           aria-label="log message"
           data-testid="bp-log"
-          placeholder="log message (makes a logpoint), e.g. step {step}: accepted {accepted}/{drafted}, H={entropy}"
+          placeholder="log message → logpoint, e.g. step {step}: accepted {accepted}/{drafted}"
           title={`Placeholders: ${LOG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`}
           value={log}
           onChange={(e) => setLog(e.target.value)}
@@ -139,7 +139,9 @@ function BreakpointRow({ b, trace, hits }: { b: Breakpoint; trace: TraceIndex; h
 function LogOutput() {
   const log = useDebug((s) => s.log);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView({ block: 'nearest' }), [log]);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'nearest' });
+  }, [log]);
   return (
     <section className="bp-log" aria-label="breakpoint log">
       <div className="bp-section">
@@ -152,7 +154,9 @@ function LogOutput() {
         {log.map((l, i) => (
           <div key={i} className={`bp-line ${l.kind}`} data-testid={`bp-line-${l.kind}`}>
             <button className="bp-step" title="Go to this step" onClick={() => appStore.getState().gotoStep(l.stepIdx)}>#{l.step}</button>
-            <span className="bp-line-icon" aria-label={l.kind === 'stop' ? 'stopped' : 'logged'}>{l.kind === 'stop' ? '⏸' : '›'}</span>
+            <span className="bp-line-icon" title={l.kind === 'stop' ? 'stopped here' : 'logpoint'}>
+              <span className={`bp-mark ${l.kind === 'stop' ? 'stop' : 'log'}`} />
+            </span>
             <span className="bp-msg">{l.message}</span>
           </div>
         ))}
@@ -187,7 +191,10 @@ export function BreakpointsPanel() {
         <AddForm />
         {lastStop ? (
           <div className="bp-stopped" data-testid="bp-stopped">
-            <span className="bp-mark stop" aria-hidden="true" /> Stopped at step <b className="num">#{lastStop.step}</b>: {lastStop.details.join('; ')}
+            <span className="bp-mark stop" aria-hidden="true" />
+            <span>
+              Stopped at step <b className="num">#{lastStop.step}</b>: {lastStop.details.join('; ')}
+            </span>
           </div>
         ) : null}
         <p className="muted bp-keys">

@@ -68,7 +68,7 @@ export function compilePattern(c: Extract<Condition, { kind: 'text' }>): RegExp 
     re.lastIndex = 0;
     return re;
   } catch (e) {
-    return `Invalid regular expression /${c.pattern}/${flags}: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`;
+    return `Invalid regular expression /${c.pattern}/${flags}: ${(e as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, '')}`;
   }
 }
 

@@ -82,7 +82,8 @@ export function evaluateLiveSteps(app: AppStore, dbg: DebugStoreApi, index: Trac
   progress.evaluated = result.stepIdx;
   progress.holding = true;
   stopAt(app, dbg, result.stepIdx, result.hits);
-  if (s.runState === 'running' || s.runState === 'starting') pauseSoon(app);
+  // Also when the state still reads 'paused': a resume may be on its way, and pausing a paused run is harmless.
+  if (s.runState !== 'ended' && s.runState !== 'idle') pauseSoon(app);
 }
 
 /** Where "the next step" starts counting from: a cursor inside a step has not finished that step yet. */
