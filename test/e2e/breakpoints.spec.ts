@@ -97,6 +97,11 @@ test('set a breakpoint on rejection and continue to it; logpoints print; Shift+F
   const note = page.getByTestId('toast-info');
   if (await note.isVisible()) await note.getByRole('button', { name: 'dismiss' }).click();
   await page.screenshot({ path: 'test-results/screenshots/breakpoints.png' });
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.keyboard.press('t');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.screenshot({ path: 'test-results/screenshots/breakpoints-dark.png' });
+  await page.keyboard.press('t');
 
   // Shift+F7 steps back one sub-step at a time, into the previous step's sub-steps.
   const at = await cursorOf(page);
@@ -109,6 +114,12 @@ test('set a breakpoint on rejection and continue to it; logpoints print; Shift+F
   await page.keyboard.press('?');
   await expect(page.getByTestId('shortcuts')).toContainText('Shift+F7');
   await page.keyboard.press('Escape');
+
+  // On an autoregressive trace the panel says why a rejection breakpoint can never hit.
+  await page.getByLabel('open a demo').selectOption('greedy');
+  await expect(page.getByTestId('source-tag')).toContainText('greedy');
+  await page.getByRole('tab', { name: 'Breakpoints' }).click();
+  await expect(panel.getByTestId('bp-na').first()).toContainText('drafts nothing, so no draft token is ever rejected');
 });
 
 test('a live speculative run pauses at a rejection breakpoint; F8 resumes it', async ({ page }) => {

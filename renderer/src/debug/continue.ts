@@ -11,7 +11,7 @@ import * as C from '../trace/cursor';
 import type { TraceIndex } from '../trace/trace-index';
 import { onLiveRecords, pauseLiveRun, resumeLiveRun } from '../store/live-run';
 import { debugStore, type DebugStoreApi } from './debug-store';
-import { evaluateStep, isStop, logLines, nextHit, prevHit, type Hit } from './breakpoints';
+import { evaluateStep, isStop, logLines, nextHit, prevHit, unsupportedReason, type Breakpoint, type Hit } from './breakpoints';
 
 interface LiveProgress {
   /** Steps [0, evaluated] have been evaluated. */
@@ -131,9 +131,15 @@ export function continueToNextHit(app: AppStore = appStore, dbg: DebugStoreApi =
     s.setPlaying(false);
     s.move('last');
     dbg.getState().setLastStop(null);
-    s.showToast('info', 'No breakpoint holds after the cursor: continued to the last step.');
+    s.showToast('info', `No breakpoint holds after the cursor: continued to the last step.${whyNone(s.trace, bps)}`);
   }
   return true;
+}
+
+/** When no enabled breakpoint can hold on this trace's method at all, the reasons (so F8 is not a mystery). */
+function whyNone(index: TraceIndex, bps: Breakpoint[]): string {
+  const reasons = bps.map((b) => unsupportedReason(index, b.condition));
+  return reasons.every((r) => r !== null) ? `\n${[...new Set(reasons)].join('\n')}` : '';
 }
 
 /** Shift+F8: back to the closest earlier step where a breakpoint holds (the first step when none does). */
