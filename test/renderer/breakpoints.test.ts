@@ -2,7 +2,10 @@
  * Breakpoint conditions on the recorded demo traces (assets/demo/, bundled models). Every expected hit
  * list is worked out here straight from the JSONL records, independently of the evaluator.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { indexRecords, TraceIndex } from '../../renderer/src/trace/trace-index';
 import { parseTraceText } from '../../renderer/src/trace/parse-trace';
@@ -24,7 +27,17 @@ import type { TraceRecord } from '../../engine/trace/schema';
 type Raw = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 function demo(name: string): { raw: Raw[]; index: TraceIndex; records: TraceRecord[] } {
-  const text = readFileSync(`assets/demo/${name}.trace.jsonl`, 'utf8');
+  return fromText(readFileSync(`assets/demo/${name}.trace.jsonl`, 'utf8'));
+}
+
+/** A fresh trace from the CLI on the bundled models (methods without a bundled demo). */
+function cliRun(args: string[]): ReturnType<typeof demo> {
+  const out = join(mkdtempSync(join(tmpdir(), 'breakpoints-')), 't.trace.jsonl');
+  execFileSync('node', ['engine/cli/decodescope.mjs', 'run', '--prompt', 'def parse_args(', '--out', out, ...args], { stdio: 'pipe' });
+  return fromText(readFileSync(out, 'utf8'));
+}
+
+function fromText(text: string): { raw: Raw[]; index: TraceIndex; records: TraceRecord[] } {
   const records = parseTraceText(text).records;
   return { raw: text.trim().split('\n').map((l) => JSON.parse(l) as Raw), index: indexRecords(records), records };
 }
@@ -202,6 +215,30 @@ describe('jacobi demo: accepted length from the commits', () => {
     expect(unsupportedReason(d.index, { kind: 'rejection' })).toMatch(/verify-and-reject/);
     expect(unsupportedReason(d.index, { kind: 'accepted-below', k: 1 })).toBeNull();
   });
+});
+
+describe('methods without a demo (CLI runs on the bundled models)', () => {
+  it('lookahead: a pool guess refused counts as a rejection; accepted length is the verified length', () => {
+    const d = cliRun(['--method', 'lookahead', '--max-new-tokens', '32']);
+    const order = stepOrder(d.raw);
+    const la = d.raw.filter((r) => r.type === 'lookahead' && r.candidates.length > 0);
+    const longest = (r: Raw) => Math.max(...r.candidates.map((c: Raw) => c.ngram.length));
+    const refused = la.filter((r) => r.verified.acceptedLength < longest(r)).map((r) => order.indexOf(r.step));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(hitsOf(d.index, { kind: 'rejection' })).toEqual(refused);
+    expect(hitsOf(d.index, { kind: 'accepted-below', k: 2 })).toEqual(la.filter((r) => r.verified.acceptedLength < 2).map((r) => order.indexOf(r.step)));
+    expect(unsupportedReason(d.index, { kind: 'rejection' })).toBeNull();
+  }, 120_000);
+
+  it('medusa (tree): rejection and accepted length come from the verify records', () => {
+    const d = cliRun(['--method', 'medusa', '--do-sample', '--seed', '2', '--max-new-tokens', '24']);
+    const order = stepOrder(d.raw);
+    const verifies = d.raw.filter((r) => r.type === 'verify');
+    const refused = verifies.filter((r) => r.decisions.some((x: Raw) => !x.accepted && !x.reason.startsWith('skipped'))).map((r) => order.indexOf(r.step));
+    expect(refused.length).toBeGreaterThan(0);
+    expect(hitsOf(d.index, { kind: 'rejection' })).toEqual(refused);
+    expect(hitsOf(d.index, { kind: 'accepted-below', k: 1 })).toEqual(verifies.filter((r) => r.acceptedLength < 1).map((r) => order.indexOf(r.step)));
+  }, 120_000);
 });
 
 describe('debug store', () => {
