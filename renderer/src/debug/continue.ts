@@ -9,7 +9,7 @@
 import { appStore, type AppStore } from '../store/store';
 import * as C from '../trace/cursor';
 import type { TraceIndex } from '../trace/trace-index';
-import { onLiveRecords, pauseLiveRun, resumeLiveRun } from '../store/live-run';
+import { engineClient, onLiveRecords, pauseLiveRun, resumeLiveRun } from '../store/live-run';
 import { debugStore, type DebugStoreApi } from './debug-store';
 import { evaluateStep, isStop, logLines, nextHit, prevHit, unsupportedReason, type Breakpoint, type Hit } from './breakpoints';
 
@@ -50,13 +50,31 @@ function stopAt(app: AppStore, dbg: DebugStoreApi, stepIdx: number, hits: Hit[])
   dbg.getState().setLastStop({ stepIdx, step: s.trace.steps[stepIdx]!.step, details: hits.map((h) => h.detail) });
 }
 
+/**
+ * Pauses for a breakpoint. The hit may be in the run's very last step, so the run can end before the
+ * pause arrives: that is not an error, and the ended run must not be marked paused again.
+ */
+async function pauseForHit(app: AppStore): Promise<void> {
+  const client = engineClient();
+  const { runId } = app.getState();
+  if (!client || !runId) return;
+  try {
+    await client.pause(runId);
+    if (app.getState().runId === runId) app.getState().setRun(runId, 'paused');
+  } catch (e) {
+    if (app.getState().runId === runId && !/no active run/.test((e as Error).message)) {
+      app.getState().showToast('error', `Could not pause at the breakpoint: ${(e as Error).message}`);
+    }
+  }
+}
+
 /** Pauses the live run now, or as soon as the engine has given it an id. */
 function pauseSoon(app: AppStore): void {
-  if (app.getState().runId) return void pauseLiveRun(app);
+  if (app.getState().runId) return void pauseForHit(app);
   const off = app.subscribe((s) => {
     if (s.runId && s.runState === 'running') {
       off();
-      void pauseLiveRun(app);
+      void pauseForHit(app);
     } else if (s.runState === 'ended' || s.runState === 'idle') off();
   });
 }
