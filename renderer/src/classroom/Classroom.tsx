@@ -89,6 +89,14 @@ function SentenceView({ sentence }: { sentence: Sentence }) {
   );
 }
 
+/** A click leaves no focused button behind: Space must reach the walkthrough, not re-press the button. */
+function blurAfter(fn: () => void) {
+  return (e: React.MouseEvent<HTMLButtonElement>) => {
+    fn();
+    e.currentTarget.blur();
+  };
+}
+
 export function Classroom() {
   useClassroomKeys();
   useFollowTrace();
@@ -109,8 +117,8 @@ export function Classroom() {
       <div className="walk-caption idle" data-testid="walk-caption" role="region" aria-label="walkthrough">
         <p className="walk-sentence">{pick.walk ? `${pick.walk.title}: press W or Start to walk through this run, one beat at a time.` : pick.reason}</p>
         <div className="walk-controls">
-          <button className="btn primary" onClick={() => w.begin()} disabled={!pick.walk} data-testid="walk-start">▶ Start walkthrough</button>
-          <button className="btn" onClick={() => w.toggleClassroom(false)} data-testid="classroom-exit">Leave classroom (F5)</button>
+          <button className="btn primary" onClick={blurAfter(() => w.begin())} disabled={!pick.walk} data-testid="walk-start">▶ Start walkthrough</button>
+          <button className="btn" onClick={blurAfter(() => w.toggleClassroom(false))} data-testid="classroom-exit">Leave classroom (F5)</button>
         </div>
       </div>
     );
@@ -127,14 +135,14 @@ export function Classroom() {
         {ended ? 'End of the walkthrough. Backspace goes back; Esc leaves.' : <SentenceView sentence={beat.sentence} />}
       </p>
       <div className="walk-controls">
-        <button className="btn" onClick={() => w.back()} disabled={index === 0 && stage === 'text' && !ended} title="Back one beat (Backspace)">◀ Back</button>
-        <button className="btn primary" onClick={() => w.next()} disabled={ended} data-testid="walk-next" title="Space">
+        <button className="btn" onClick={blurAfter(() => w.back())} disabled={index === 0 && stage === 'text' && !ended} title="Back one beat (Backspace)">◀ Back</button>
+        <button className="btn primary" onClick={blurAfter(() => w.next())} disabled={ended} data-testid="walk-next" title="Space">
           {ended ? 'End' : stage === 'text' ? 'Space: show it ▶' : 'Space: next ▶'}
         </button>
         <span className="walk-hint">PgUp / PgDn: step · Esc: leave</span>
         <span className="spacer" />
-        <button className="btn" onClick={() => w.exit()} data-testid="walk-exit">Leave walkthrough</button>
-        <button className={`btn ${classroom ? 'on' : ''}`} onClick={() => w.toggleClassroom()} title="Classroom mode (F5 or Shift+P)">{classroom ? 'Leave classroom' : 'Classroom'}</button>
+        <button className="btn" onClick={blurAfter(() => w.exit())} data-testid="walk-exit">Leave walkthrough</button>
+        <button className={`btn ${classroom ? 'on' : ''}`} onClick={blurAfter(() => w.toggleClassroom())} title="Classroom mode (F5 or Shift+P)">{classroom ? 'Leave classroom' : 'Classroom'}</button>
       </div>
     </div>
   );
@@ -146,8 +154,8 @@ export function ClassroomButtons() {
   const active = useWalk((s) => s.active);
   return (
     <div className="seg tall" role="group" aria-label="teaching">
-      <button className={active ? 'on' : ''} data-testid="walk-toggle" title="Walk through this run, one beat at a time (W)" onClick={toggleWalkthrough}>Walk</button>
-      <button className={classroom ? 'on' : ''} data-testid="classroom-toggle" title="Classroom mode: large type for a projector (F5 or Shift+P)" onClick={() => walkStore.getState().toggleClassroom()}>Class</button>
+      <button className={active ? 'on' : ''} data-testid="walk-toggle" title="Walk through this run, one beat at a time (W)" onClick={blurAfter(toggleWalkthrough)}>Walk</button>
+      <button className={classroom ? 'on' : ''} data-testid="classroom-toggle" title="Classroom mode: large type for a projector (F5 or Shift+P)" onClick={blurAfter(() => walkStore.getState().toggleClassroom())}>Class</button>
     </div>
   );
 }

@@ -57,6 +57,8 @@ const verifyBeat: BeatTemplate<LookaheadRecord> = {
     if (r.verified.candidate >= 0) out.push({ view: 'lookahead-candidate', step: r.step, candidate: r.verified.candidate });
     return [...out, ...committedTargets(ctx.trace, ctx.stepIdx)];
   },
+  // The inspector explains the first committed token (the target's own pick after the last token).
+  select: (_r, ctx) => ({ kind: 'token', outputIndex: entry(ctx).outStart }),
 };
 
 export const lookaheadWalkthrough: Walkthrough = {
