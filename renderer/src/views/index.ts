@@ -11,6 +11,7 @@ import { JacobiGraphView } from './jacobi/JacobiGraphView';
 import { LookaheadView } from './jacobi/LookaheadView';
 import './views.css';
 import './internals/register';
+import './lossless/register';
 import '../compare/register';
 
 const has = (t: TraceIndex, type: string) => (t.counts.get(type) ?? 0) > 0;
