@@ -201,6 +201,17 @@ describe('greedy demo: output text and step number', () => {
   });
 });
 
+describe('beam demo: what a beam search trace can and cannot answer', () => {
+  it('has entropies but no chosen-token probabilities, and says so', () => {
+    const d = demo('beam');
+    expect(unsupportedReason(d.index, { kind: 'prob-below', p: 0.5 })).toMatch(/no chosen-token probabilities \(beam_search\)/);
+    expect(unsupportedReason(d.index, { kind: 'entropy-above', nats: 1 })).toBeNull();
+    expect(unsupportedReason(d.index, { kind: 'rejection' })).toMatch(/drafts nothing/);
+    // Steps that commit nothing are judged by their main distribution; every beam step has one.
+    expect(hitsOf(d.index, { kind: 'entropy-above', nats: 0 })).toHaveLength(d.index.steps.length);
+  });
+});
+
 describe('jacobi demo: accepted length from the commits', () => {
   it('counts guesses proved right beyond the one token each pass guarantees; rejection does not apply', () => {
     const d = demo('jacobi');

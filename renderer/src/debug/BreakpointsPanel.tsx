@@ -104,6 +104,9 @@ function AddForm() {
         />
         <button className="btn primary" type="submit" data-testid="bp-submit">{log.trim() ? 'Add logpoint' : 'Add breakpoint'}</button>
       </div>
+      <div className="bp-placeholders muted">
+        log placeholders: <span className="mono">{LOG_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}</span> · entropy in nats
+      </div>
       {error ? <div className="bp-error" role="alert" data-testid="bp-error">{error}</div> : null}
     </form>
   );

@@ -186,8 +186,9 @@ export function stepFacts(index: TraceIndex, stepIdx: number): StepFacts {
       probOutputIndex = token.outputIndex;
     }
   }
-  // A step that commits nothing (beam search until its last step) still decided from a distribution.
-  if (entropy === null && e.outCount === 0) entropy = index.mainDistribution(stepIdx)?.processed.entropy ?? null;
+  // A step whose tokens name no distribution (beam search: nothing until the last step, then the whole
+  // best beam) still decided from one.
+  if (entropy === null) entropy = index.mainDistribution(stepIdx)?.processed.entropy ?? null;
 
   const { text, endAt } = outputText(index);
   const start = stepIdx > 0 ? endAt[stepIdx - 1]! : 0;
