@@ -4,14 +4,14 @@
  * Backspace goes back one beat. Screenshots of classroom mode go to test-results/screenshots/.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { cursorOf, openApp } from './helpers';
+import { cursorOf, openApp, waitForEngine } from './helpers';
 
 const sentence = (page: Page) => page.getByTestId('walk-sentence');
 const caption = (page: Page) => page.getByTestId('walk-caption');
 
-async function enterClassroomWalk(page: Page, demo: string): Promise<void> {
+async function enterClassroomWalk(page: Page, demo: string, theme: 'light' | 'dark' = 'light'): Promise<void> {
   await page.setViewportSize({ width: 1920, height: 1080 });
-  await openApp(page, { demo });
+  await openApp(page, { demo, theme });
   await page.keyboard.press('F5');
   await expect(page.locator('html')).toHaveAttribute('data-classroom', 'true');
   await expect(page.getByTestId('status-bar')).toBeHidden();
@@ -98,14 +98,14 @@ test('chain speculative demo in classroom mode: a rejected draft explained', asy
 });
 
 test('Jacobi demo in classroom mode: the proven prefix grows', async ({ page }) => {
-  await enterClassroomWalk(page, 'jacobi');
+  await enterClassroomWalk(page, 'jacobi', 'dark');
   await spaceToBeat(page, 8);
   await expect(sentence(page)).toContainText('Iteration');
   await expect(page.locator('[data-testid="jacobi-svg"] g[data-walk-lit]').first()).toBeVisible();
-  await page.screenshot({ path: 'test-results/screenshots/classroom-jacobi.png' });
+  await page.screenshot({ path: 'test-results/screenshots/classroom-jacobi-dark.png' });
 });
 
-test('lookahead and sampling demos in classroom mode (screenshots), and the floating caption outside it', async ({ page }) => {
+test('lookahead and sampling demos in classroom mode (screenshots), and the caption row outside it', async ({ page }) => {
   await enterClassroomWalk(page, 'lookahead');
   for (let guard = 0; guard < 80; guard++) {
     const text = (await sentence(page).textContent()) ?? '';
@@ -131,4 +131,29 @@ test('lookahead and sampling demos in classroom mode (screenshots), and the floa
   await expect(caption(page)).toBeVisible();
   await expect(page.getByTestId('status-bar')).toBeVisible();
   await page.screenshot({ path: 'test-results/screenshots/walkthrough-normal.png' });
+});
+
+test('a live run gets the same walkthrough (EAGLE tree, greedy)', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await openApp(page);
+  await waitForEngine(page);
+  await page.getByTestId('method-select').selectOption('eagle');
+  await page.getByTestId('params-button').click();
+  await page.locator('#param-max_new_tokens').fill('12');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('run').click();
+  await expect
+    .poll(() => page.evaluate(() => (globalThis as unknown as { __decodescope: { store: { getState(): { runState: string } } } }).__decodescope.store.getState().runState), { timeout: 150_000 })
+    .toBe('ended');
+  await page.getByTestId('walk-toggle').click();
+  await expect(caption(page)).toContainText('Tree speculative decoding (eagle)');
+  for (let guard = 0; guard < 60; guard++) {
+    const text = (await sentence(page).textContent()) ?? '';
+    if (/the target's top pick is/.test(text) && (await caption(page).getAttribute('data-stage')) === 'done') break;
+    await page.keyboard.press('Space');
+  }
+  await expect(sentence(page)).toContainText("the target's top pick is");
+  await expect(page.locator('[data-view="draft-tree"] g[data-walk-lit]').first()).toBeVisible();
+  await page.screenshot({ path: 'test-results/screenshots/walkthrough-live-eagle.png' });
 });

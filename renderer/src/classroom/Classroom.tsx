@@ -62,13 +62,17 @@ function useFollowTrace() {
   }, []);
 }
 
+/** Root flags the layout reads: classroom mode, and a walkthrough running (the caption takes a row). */
 function useRootFlag() {
   const classroom = useWalk((s) => s.classroom);
+  const active = useWalk((s) => s.active);
   useEffect(() => {
     const root = document.documentElement;
     if (classroom) root.dataset.classroom = 'true';
     else delete root.dataset.classroom;
-  }, [classroom]);
+    if (active) root.dataset.walking = 'true';
+    else delete root.dataset.walking;
+  }, [classroom, active]);
 }
 
 function SentenceView({ sentence }: { sentence: Sentence }) {
