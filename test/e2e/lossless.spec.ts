@@ -1,7 +1,7 @@
 /**
  * The Lossless tab against the real engine: a greedy check of chain speculative decoding reads "identical"
  * with its numbers; a sampling check of Medusa with typical acceptance (lossy) reads "different", with the
- * flagged positions marked. Screenshots go to test-results/screenshots/.
+ * flagged positions marked (in the dark theme). Screenshots go to test-results/screenshots/.
  */
 import { expect, test } from '@playwright/test';
 import { openApp, waitForEngine } from './helpers';
@@ -31,10 +31,10 @@ test('greedy: speculative decoding is identical to plain greedy, with numbers', 
   await page.screenshot({ path: 'test-results/screenshots/lossless.png' });
 });
 
-test('sampling: Medusa typical acceptance is flagged different at a position past the first', async ({ page }) => {
+test('sampling (dark theme): Medusa typical acceptance is flagged different at a position past the first', async ({ page }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
-  await openApp(page);
+  await openApp(page, { theme: 'dark' });
   await waitForEngine(page);
   await page.getByRole('tab', { name: 'Lossless' }).click();
   const view = page.locator('[data-view="lossless"]');
@@ -53,5 +53,5 @@ test('sampling: Medusa typical acceptance is flagged different at a position pas
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(0)).toContainText('✓ same');
   await expect(rows.nth(1)).toContainText('✗ differs');
-  await page.screenshot({ path: 'test-results/screenshots/lossless-sampling.png' });
+  await page.screenshot({ path: 'test-results/screenshots/lossless-sampling-dark.png' });
 });
