@@ -3,7 +3,10 @@
  * own numbers (recomputed here from the records), every highlight target exists in the trace, every
  * step gets a beat, a growing trace extends the beat list, and Space/Backspace move as documented.
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexRecords, type TraceIndex } from '../../renderer/src/trace/trace-index';
 import { parseTraceText } from '../../renderer/src/trace/parse-trace';
@@ -272,4 +275,33 @@ describe('walkthrough keys: text first, then the action; Backspace goes back one
     expect(w().active).toBe(false);
     void before;
   });
+});
+
+describe('other methods of each family, run live by the CLI on the bundled models', () => {
+  const run = (args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'walk-'));
+    const out = join(dir, 't.trace.jsonl');
+    execFileSync('node', ['engine/cli/decodescope.mjs', 'run', '--prompt', 'def f(a):\n    return a\ndef f(a):\n', '--out', out, ...args], { stdio: 'pipe' });
+    return indexRecords(parseTraceText(readFileSync(out, 'utf8')).records);
+  };
+  it.each([
+    ['prompt-lookup', ['--method', 'prompt-lookup', '--max-new-tokens', '12'], 'chain-speculative'],
+    ['early-exit, sampled', ['--method', 'early-exit', '--max-new-tokens', '10', '--do-sample', '--seed', '2'], 'chain-speculative'],
+    ['medusa', ['--method', 'medusa', '--max-new-tokens', '10'], 'tree-speculative'],
+    ['specinfer, sampled (recursive rejection)', ['--method', 'specinfer', '--max-new-tokens', '10', '--do-sample', '--seed', '1'], 'tree-speculative'],
+    ['jacobi_kv', ['--method', 'jacobi_kv', '--max-new-tokens', '10', '--param', 'block=5'], 'jacobi'],
+  ])('%s', (_label, args, family) => {
+    const trace = run(args as string[]);
+    const { walk } = pickWalkthrough(trace);
+    expect(walk?.id).toBe(family);
+    const beats = expandWalkthrough(trace, walk!);
+    expect(new Set(beats.filter((b) => b.key !== 'intro' && b.key !== 'outro').map((b) => b.stepIdx)).size).toBe(trace.steps.length);
+    for (const b of beats) {
+      for (const t of b.targets) expect(exists(trace, trace.records, t), `${b.key}: ${JSON.stringify(t)}`).toBe(true);
+      expect(b.sentence.text).not.toMatch(/undefined|NaN|\[object/);
+    }
+    // Sampled verification names each draw; recursive rejection hands the residual to the next sibling.
+    const sampled = trace.steps.flatMap((s) => s.verify?.decisions ?? []).filter((d) => d.u !== undefined);
+    for (const d of sampled.slice(0, 5)) expect(beats.some((b) => b.sentence.text.includes(`u = ${d.u!.toFixed(3)}`))).toBe(true);
+  }, 120_000);
 });

@@ -25,7 +25,8 @@ const draft: BeatTemplate<DraftNode[]> = {
   },
   say(nodes, ctx) {
     const d = draftOf(ctx)!;
-    const who = d.model === 'draft' ? 'The draft model' : `The ${d.model} drafter`;
+    // Drafters without a model of their own (prompt lookup, n-gram table) name themselves in `source`.
+    const who = d.model === 'draft' ? 'The draft model' : d.model === 'other' ? `The ${d.source.split(':')[0]} drafter` : `The ${d.model} drafter`;
     const list = nodes.flatMap((n, i) => [i > 0 ? ', ' : '', tok(ctx.trace, n.tokenId), n.q !== undefined ? [' (q = ', prob(n.q), ')'] : '']);
     return say`Step ${d.step}. ${who} proposes ${plural(nodes.length, 'token')}: ${list}. The target will check them all in a single forward pass.`;
   },

@@ -31,7 +31,7 @@ const grow: BeatTemplate<true> = {
     for (const n of d.nodes) perDepth.set(n.depth, (perDepth.get(n.depth) ?? 0) + 1);
     const depths = [...perDepth.keys()].sort((a, b) => a - b);
     const root = lastBefore(ctx.trace, ctx.stepIdx);
-    const who = d.model === 'draft' ? 'the draft model' : `the ${d.model} head`;
+    const who = d.model === 'draft' ? 'the draft model' : d.model === 'medusa' ? 'the Medusa heads' : d.model === 'eagle' ? 'the EAGLE head' : `the ${d.model} drafter`;
     return say`Step ${d.step}. Instead of one guess per position, ${who} grows a tree of ${plural(d.nodes.length, 'candidate')} below ${root !== undefined ? tok(ctx.trace, root) : 'the last token'}: ${depths.map((k) => perDepth.get(k)).join(', ')} nodes at depths ${depths.join(', ')}. Each root-to-leaf path is one possible continuation.`;
   },
   targets: (_f, ctx) => {
@@ -90,7 +90,7 @@ const walk: BeatTemplate<Level> = {
     if (sampled) {
       const each = level.decisions.map((d, i) => sampledDecisionSentence(d, ctx, i < level.decisions.length - 1 ? 'sibling' : 'none'));
       return join(
-        say`After ${here} the walk tries ${plural(level.decisions.length, 'child', 'children')} in turn.`,
+        level.decisions.length > 1 ? say`After ${here} the walk tries ${plural(level.decisions.length, 'child', 'children')} in turn.` : say`After ${here}:`,
         ...each,
         accepted ? say`The walk moves down to ${tok(ctx.trace, accepted.tokenId)}.` : say`No child is accepted: the walk stops here.`,
       );
