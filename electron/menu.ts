@@ -27,7 +27,7 @@ export interface MenuContext {
 }
 
 /** Keys the renderer's debugger layer owns; the menu must never claim them. */
-export const RENDERER_RESERVED_KEYS = ['F8', 'Shift+F8', 'Shift+F7', 'F10', 'F11', 'Shift+F11', 'Space', 'Left', 'Right', 'Home', 'End', '?'];
+export const RENDERER_RESERVED_KEYS = ['F8', 'Shift+F8', 'Shift+F7', 'F10', 'F11', 'Shift+F11', 'F5', 'Space', 'Backspace', 'PageUp', 'PageDown', 'Left', 'Right', 'Home', 'End', '?'];
 
 export function buildMenuTemplate(actions: MenuActions, context: MenuContext): MenuItemConstructorOptions[] {
   const recentItems: MenuItemConstructorOptions[] =
