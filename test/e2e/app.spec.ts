@@ -167,7 +167,7 @@ test('opens a trace file; a broken one is refused with its line and the open tra
 
 test('exports the view as a non-blank PNG and a self-contained SVG', async ({ page }) => {
   await openApp(page);
-  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('share-menu').click().then(() => page.getByTestId('export-png').click())]);
   expect(png.suggestedFilename()).toMatch(/\.png$/);
   const pngBytes = readFileSync((await png.path())!);
   expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
@@ -188,7 +188,7 @@ test('exports the view as a non-blank PNG and a self-contained SVG', async ({ pa
   expect(variety.w).toBeGreaterThan(400);
   expect(variety.colours).toBeGreaterThan(20);
 
-  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByTestId('share-menu').click().then(() => page.getByTestId('export-svg').click())]);
   expect(svg.suggestedFilename()).toMatch(/\.svg$/);
   const svgText = readFileSync((await svg.path())!, 'utf8');
   expect(svgText).toContain('<svg');

@@ -59,6 +59,7 @@ test('Export as HTML from the app: the page replays the run offline, with no net
 
   // Without the built viewer the command says what is missing and how to build it.
   await page.route('**/viewer.html', (r) => r.fulfill({ status: 404, contentType: 'text/plain', body: 'not found\n' }));
+  await page.getByTestId('share-menu').click();
   await page.getByTestId('export-html').click();
   await expect(page.getByTestId('toast-error')).toContainText('viewer.html');
   await expect(page.getByTestId('toast-error')).toContainText('npm run build:renderer');

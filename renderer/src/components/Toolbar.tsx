@@ -8,9 +8,9 @@ import { RunPanel, paramsSummary } from './RunPanel';
 import { DEMOS } from '../demos';
 import { Icon } from './Icons';
 import { RunSetBar } from '../compare/RunSetBar';
-import { exportView, loadDemo, openTraceFile, saveTrace } from '../actions';
+import { loadDemo, openTraceFile } from '../actions';
 import { ClassroomButtons } from '../classroom/Classroom';
-import { exportHtml } from '../export/html-export';
+import { ShareMenu } from './ShareMenu';
 
 export function BrandMark() {
   return (
@@ -69,15 +69,15 @@ export function Toolbar() {
     <header className="panel toolbar" role="toolbar" aria-label="run controls">
       <div className="brand">
         <BrandMark />
-        Decodescope
+        <span className="brand-name">Decodescope</span>
       </div>
-      <select className="input" aria-label="model" title="model" data-testid="model-select" value={model} onChange={(e) => setModel(e.target.value)} disabled={!engineUp} style={{ width: 118 }}>
+      <select className="input" aria-label="model" title="model" data-testid="model-select" value={model} onChange={(e) => setModel(e.target.value)} disabled={!engineUp} style={{ width: 104 }}>
         {models.length === 0 ? <option value="">{header?.models[0]?.id ?? 'model'}</option> : null}
         {models.map((m) => (
           <option key={m.path} value={modelChoice(m)}>{m.id}{m.bundled ? '' : ' (folder)'}</option>
         ))}
       </select>
-      <select className="input" aria-label="method" title="decoding method" data-testid="method-select" value={methodName} onChange={(e) => setMethod(e.target.value)} disabled={!engineUp} style={{ width: 118 }}>
+      <select className="input" aria-label="method" title="decoding method" data-testid="method-select" value={methodName} onChange={(e) => setMethod(e.target.value)} disabled={!engineUp} style={{ width: 134 }}>
         {methods.length === 0 ? <option value="">{header?.method.name ?? 'method'}</option> : null}
         {methods.map((m) => (
           <option key={m.name} value={m.name} title={m.description}>{m.name}</option>
@@ -136,14 +136,9 @@ export function Toolbar() {
           e.target.value = '';
         }}
       />
-      <button className="btn" onClick={() => void saveTrace()} disabled={!header} data-testid="save-trace" title="Save the trace (JSON Lines)">Save</button>
       <RunSetBar />
       <span className="sep" />
-      <div className="seg tall" role="group" aria-label="export the view">
-        <button title="Export the view as PNG (Ctrl+Shift+E)" data-testid="export-png" onClick={() => void exportView('png')}>PNG</button>
-        <button title="Export the view as SVG" data-testid="export-svg" onClick={() => void exportView('svg')}>SVG</button>
-        <button title="Export the run as one HTML file that replays offline (Ctrl+Shift+H)" data-testid="export-html" disabled={!header} onClick={() => void exportHtml()}>HTML</button>
-      </div>
+      <ShareMenu />
       <ClassroomButtons />
       <button className="btn icon" title={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} aria-label="toggle theme" data-testid="theme" onClick={() => a.setTheme(theme === 'dark' ? 'light' : 'dark')}>
         {theme === 'dark' ? '☀' : '☾'}
