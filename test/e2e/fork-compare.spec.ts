@@ -98,7 +98,7 @@ test('fork at a step, then compare the fork with the original', async ({ page })
   await page.screenshot({ path: 'test-results/screenshots/compare-file.png' });
 });
 
-test('fork a recorded speculative demo (schema 1.2 header): the prefix is kept, the forced token is at the fork point', async ({ page }) => {
+test('fork a recorded speculative demo: the prefix is kept, the forced token is at the fork point', async ({ page }) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   await openApp(page, { demo: 'speculative' });

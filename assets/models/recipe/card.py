@@ -37,7 +37,7 @@ def card(models, work, name, title, role_text, metrics_key):
              f"tied embeddings, vocab {cfg['vocab_size']}, context {cfg['max_position_embeddings']}. "
              f"Parameters: {tr.get('params', 0):,} (base model).", ""]
     if "medusa" in cfg["decodescope"]:
-        lines += [f"Extra heads (trained on detached target features, so head losses never change the base): {cfg['decodescope']['medusa']['num_heads']} Medusa heads "
+        lines += [f"Extra heads (trained on the frozen, finished target): {cfg['decodescope']['medusa']['num_heads']} Medusa heads "
                   f"({cfg['decodescope']['medusa']['architecture']}), and an EAGLE-1 style head "
                   f"({cfg['decodescope']['eagle']['architecture']}).", ""]
     lines += ["## Training data", "",
@@ -48,24 +48,33 @@ def card(models, work, name, title, role_text, metrics_key):
               f"{man.get('train_bytes', 0):,} bytes train / {man.get('val_bytes', 0):,} bytes held out "
               "(whole files, chosen by a hash of the path). Files are joined with `<|endoftext|>`.", "",
               "## Training", "",
-              f"From scratch on CPU ({tr.get('threads', 2)} threads, shared 2-core machine), AdamW (betas 0.9/0.95, "
+              f"From scratch on CPU ({tr.get('threads', 2)} thread{'s' if tr.get('threads', 2) != 1 else ''}, shared 2-core machine), AdamW (betas 0.9/0.95, "
               f"wd 0.1), peak lr {tr.get('lr')}, cosine over a wall-clock budget, batch {tr.get('batch')}, "
-              f"{tr.get('train_seconds', 0) / 60:.0f} min, {tr.get('step')} optimizer steps in the main run, {tr.get('tokens_seen', 0):,} tokens seen."]
+              f"{tr.get('train_seconds', 0) / 60:.0f} min and {tr.get('tokens_seen', 0):,} tokens of language-model training (first run: {tr.get('step')} optimizer steps)."]
     if tr.get("exit_scale"):
         lines += [f"LayerSkip-style early-exit loss: every intermediate layer i also predicts the next token through the "
                   f"shared final norm + LM head, weight {tr['exit_scale']} x i / L, on 1/8 of the positions."]
-    if tr.get("heads_training"):
-        h = tr["heads_training"]
-        lines += [f"Medusa + EAGLE heads: {h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens."]
     if tr.get("continued_training"):
         h = tr["continued_training"]
-        lines += [f"Of the total, the last {h['seconds'] / 60:.0f} min ({h['tokens_seen']:,} tokens, fresh AdamW, peak lr {h['peak_lr']}, "
-                  "cosine) continued the target's own training (LM + early-exit loss) in the same process as the heads; "
-                  "heads and the draft's distillation read that run's (detached) features and distributions."]
+        lines += [f"Next, a joint phase of {h['seconds'] / 60:.0f} min ({h['tokens_seen']:,} tokens, fresh AdamW, peak lr {h['peak_lr']}, "
+                  "cosine) continued the target's own training (LM + early-exit loss) in the same process as provisional heads "
+                  "(their weights were dropped) and a first distillation of the draft."]
+    if tr.get("continuation"):
+        h = tr["continuation"]
+        lines += [f"Then the target trained on alone from that checkpoint for {h['seconds'] / 60:.0f} min ({h['tokens_seen']:,} tokens, "
+                  f"fresh AdamW, peak lr {h['peak_lr']}, cosine; the checkpoint with the best held-out loss was kept)."]
+    if tr.get("heads_training"):
+        h = tr["heads_training"]
+        lines += [f"Last, Medusa + EAGLE heads on the frozen target: {h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens."]
     if tr.get("distillation"):
         h = tr["distillation"]
         lines += [f"Then distilled from the target ({h['seconds'] / 60:.0f} min, {h['tokens_seen']:,} tokens; soft "
                   "cross-entropy to the target's next-token distribution + 0.2 x ordinary cross-entropy)."]
+    if tr.get("sequence_distillation"):
+        h = tr["sequence_distillation"]
+        lines += [f"Then distilled on the target's own continuations ({h['seconds'] / 60:.0f} min: {h['continuations']:,} "
+                  f"continuations of {h['new_tokens_each']} tokens, half greedy and half sampled at T = 0.8, from corpus prefixes; "
+                  "soft cross-entropy to the target's distribution at every continuation position, alternating with corpus windows)."]
     lines += ["", "## Held-out results", ""]
     if m:
         lines += [f"- held-out loss: {m['loss']:.3f} nats/token ({m.get('nats_per_byte', 0):.3f} nats/byte) on {m['tokens']:,} tokens"

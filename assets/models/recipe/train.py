@@ -41,6 +41,21 @@ def evaluate(model, ids, seq=256, max_tokens=None):
     return (exit_tot / cnt).tolist()  # index l = loss when exiting after layer l (index L = full model)
 
 
+def merge_history(init_extra, extra, peak_lr):
+    """A continued run's checkpoint describes the whole model: totals over every phase, and this phase apart."""
+    prev = {k: v for k, v in init_extra.items() if k != "log"}
+    out = dict(extra)
+    out["continuation"] = {"seconds": extra.get("train_seconds", 0), "tokens_seen": extra.get("tokens_seen", 0),
+                           "steps": extra.get("step", 0), "peak_lr": peak_lr, "val_loss": extra.get("val_loss")}
+    out["continued_from"] = prev
+    out["tokens_seen"] = prev.get("tokens_seen", 0) + extra.get("tokens_seen", 0)
+    out["train_seconds"] = prev.get("train_seconds", 0) + extra.get("train_seconds", 0)
+    for k in ("lr", "batch", "threads", "exit_scale", "params", "continued_training", "step"):
+        if k in prev:
+            out[k] = prev[k]
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--cfg", required=True)
@@ -55,12 +70,19 @@ def main():
     ap.add_argument("--exit-frac", type=float, default=0.125)
     ap.add_argument("--ckpt-minutes", type=float, default=5)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--init", help="continue from this checkpoint's base weights (heads are dropped)")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     rng = np.random.default_rng(a.seed)
     cfg = Cfg(**json.load(open(a.cfg)))
     model = LM(cfg)
+    if a.init:
+        # strict=False: a checkpoint from train_heads.py also holds Medusa/EAGLE weights, which belong to the next stage
+        init_ck = torch.load(a.init, map_location="cpu")
+        state = {k: v for k, v in init_ck["state"].items() if not (k.startswith("medusa") or k.startswith("eagle"))}
+        model.load_state_dict(state)
+        print(f"init from {a.init}", flush=True)
     train_ids = np.load(a.data + ".train.npy")
     val_ids = np.load(a.data + ".val.npy")
     nparam = sum(p.numel() for p in model.parameters())
@@ -76,6 +98,7 @@ def main():
     t0 = time.time()
     last_ck, step, seen, warm = t0, 0, 0, 100
     log = []
+    best = float("inf")
     for xb in batches(train_ids, a.bs, a.seq, rng):
         frac = (time.time() - t0) / budget
         if frac >= 1:
@@ -108,14 +131,21 @@ def main():
             v = evaluate(model, val_ids, max_tokens=8192)
             print(f"val(8k) step {step} full {v[L]:.3f} exits {[round(x, 3) for x in v[1:L]]}", flush=True)
             log.append({"step": step, "seconds": round(time.time() - t0), "tokens": seen, "val_loss_8k": v[L]})
-            save(model, a.out, {"step": step, "tokens_seen": seen, "log": log})
+            if v[L] < best:  # the corpus is small: several epochs can overfit, so keep the best checkpoint
+                best = v[L]
+                save(model, a.out, {"step": step, "tokens_seen": seen, "log": log})
             last_ck = time.time()
     train_s = time.time() - t0
+    if best < float("inf") and evaluate(model, val_ids, max_tokens=8192)[L] > best:
+        model.load_state_dict(torch.load(a.out, map_location="cpu")["state"])
+        print(f"final weights worse than the best checkpoint ({best:.3f}): keeping the checkpoint", flush=True)
     v = evaluate(model, val_ids)
     print(f"final val loss {v[L]:.4f} exits {[round(x, 3) for x in v[1:L]]}", flush=True)
     extra = {"step": step, "tokens_seen": seen, "train_seconds": round(train_s), "val_loss": v[L],
              "val_loss_exit": v[1:L], "params": nparam, "log": log, "threads": a.threads,
              "batch": [a.bs, a.seq], "lr": a.lr, "exit_scale": a.exit_scale}
+    if a.init:
+        extra = merge_history(init_ck.get("extra", {}), extra, a.lr)
     save(model, a.out, extra)
     json.dump(extra, open(a.out + ".json", "w"), indent=1)
 
