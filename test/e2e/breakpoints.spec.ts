@@ -143,6 +143,12 @@ test('a live speculative run pauses at a rejection breakpoint; F8 resumes it', a
   const first = (await rejectionSteps(page))[0];
   expect(first).toBeDefined();
   expect((await cursorOf(page)).stepIdx).toBe(first);
+  // Lock-step: the engine was stopped on the hit itself (no later step committed; the next one may have drafted).
+  const committed = await page.evaluate(() => {
+    const s = (globalThis as unknown as { __decodescope: { store: { getState(): { trace: { steps: { commit?: unknown }[] } } } } }).__decodescope.store.getState();
+    return s.trace.steps.filter((x) => x.commit).length;
+  });
+  expect(committed).toBe(first! + 1);
   const stops = (await logLines(page)).filter((l) => l.kind === 'stop');
   expect(stops).toHaveLength(1);
   expect(stops[0]!.message).toMatch(/rejected/);

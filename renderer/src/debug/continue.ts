@@ -5,11 +5,16 @@
  * holds; logpoints passed over print their lines. Live run: each step is evaluated once, when it is
  * complete; a stop pauses the run and puts the cursor on the step. F8 then resumes it (after first
  * stopping at any hit among steps that arrived while the pause took effect).
+ *
+ * A small model decodes a whole run in tens of milliseconds, faster than a pause can travel back to the engine,
+ * so a run started while stopping breakpoints are enabled runs in lock-step: it starts paused and the debugger
+ * asks for one step at a time, evaluating each before the next. It stops exactly on the hit, at the cost of a
+ * round trip per step.
  */
 import { appStore, type AppStore } from '../store/store';
 import * as C from '../trace/cursor';
 import type { TraceIndex } from '../trace/trace-index';
-import { engineClient, onLiveRecords, pauseLiveRun, resumeLiveRun } from '../store/live-run';
+import { engineClient, onBeforeLiveRun, onLiveRecords, pauseLiveRun, resumeLiveRun, stepLiveRun } from '../store/live-run';
 import { debugStore, type DebugStoreApi } from './debug-store';
 import { evaluateStep, isStop, logLines, nextHit, prevHit, unsupportedReason, type Breakpoint, type Hit } from './breakpoints';
 
@@ -21,6 +26,8 @@ interface LiveProgress {
 }
 
 const liveProgress = new WeakMap<TraceIndex, LiveProgress>();
+/** Live runs being stepped one step at a time by the debugger. */
+const lockstep = new WeakSet<TraceIndex>();
 
 function progressOf(index: TraceIndex): LiveProgress {
   let p = liveProgress.get(index);
@@ -138,7 +145,7 @@ export function continueToNextHit(app: AppStore = appStore, dbg: DebugStoreApi =
     progress.holding = false;
     dbg.getState().setLastStop(null);
     s.setCursor(C.last(s.trace));
-    void resumeLiveRun(app);
+    void (lockstep.has(s.trace) ? stepLiveRun(app) : resumeLiveRun(app));
     return true;
   }
   if (s.trace.steps.length === 0) return true;
@@ -194,7 +201,16 @@ export function attachDebugger(app: AppStore = appStore, dbg: DebugStoreApi = de
   const offLive = onLiveRecords((store, index, ended) => {
     if (store === app) evaluateLiveSteps(app, dbg, index, ended);
   });
+  const offBefore = onBeforeLiveRun((request, index) => {
+    if (request.startPaused || !enabled(dbg).some((b) => !b.log)) return request;
+    lockstep.add(index);
+    return { ...request, startPaused: true };
+  });
   const offApp = app.subscribe((s, prev) => {
+    // Lock-step: the engine paused after a step that held no stop, so ask for the next one.
+    if (s.runState === 'paused' && prev.runState !== 'paused' && s.runId && lockstep.has(s.trace) && !progressOf(s.trace).holding) {
+      void stepLiveRun(app);
+    }
     if (s.trace !== prev.trace) {
       dbg.getState().clearLog();
       dbg.getState().setLastStop(null);
@@ -205,6 +221,7 @@ export function attachDebugger(app: AppStore = appStore, dbg: DebugStoreApi = de
     }
   });
   return () => {
+    offBefore();
     offLive();
     offApp();
   };

@@ -30,6 +30,15 @@ function notifyLive(store: AppStore, index: TraceIndex, ended: boolean): void {
   for (const l of liveListeners) l(store, index, ended);
 }
 
+/** May rewrite a run request before it is sent (the debugger starts runs paused to step them to breakpoints). */
+export type BeforeLiveRun = (request: RunRequest, index: TraceIndex) => RunRequest;
+const beforeRunHooks = new Set<BeforeLiveRun>();
+
+export function onBeforeLiveRun(hook: BeforeLiveRun): () => void {
+  beforeRunHooks.add(hook);
+  return () => void beforeRunHooks.delete(hook);
+}
+
 const schedule: (fn: () => void) => void =
   typeof requestAnimationFrame === 'function' ? (fn) => requestAnimationFrame(() => fn()) : (fn) => setTimeout(fn, 16);
 
@@ -77,6 +86,7 @@ export async function startLiveRun(store: AppStore, request: RunRequest, hooks: 
   }
   if (s.runId) await cancelLiveRun(store);
   const index = new TraceIndex();
+  for (const hook of beforeRunHooks) request = hook(request, index);
   const label = hooks.label ?? `${request.method} · ${request.prompt.length > 24 ? request.prompt.slice(0, 24) + '…' : request.prompt}`;
   hooks.onIndex?.(index);
   store.getState().loadTrace('live', label, index);
@@ -89,6 +99,8 @@ export async function startLiveRun(store: AppStore, request: RunRequest, hooks: 
     const runId = await client.startRun(request, {
       onRecord: (r) => batcher.push(r),
       onState: (state) => {
+        // Records sent before the state change are indexed first, so a 'paused' run shows its last step.
+        batcher.flush();
         if (store.getState().trace === index) store.getState().setRun(store.getState().runId, state);
       },
       onEnd: (status, error) => {
