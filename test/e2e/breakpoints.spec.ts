@@ -139,7 +139,9 @@ test('a live speculative run pauses at a rejection breakpoint; F8 resumes it', a
   await page.keyboard.press('Escape');
   await page.getByTestId('run').click();
 
-  await expect.poll(() => runState(page), { timeout: 150_000 }).toBe('paused');
+  // Lock-step runs read 'paused' between steps too: wait for the stop itself.
+  await expect.poll(async () => (await logLines(page)).filter((l) => l.kind === 'stop').length, { timeout: 150_000 }).toBe(1);
+  expect(await runState(page)).toBe('paused');
   const first = (await rejectionSteps(page))[0];
   expect(first).toBeDefined();
   expect((await cursorOf(page)).stepIdx).toBe(first);
