@@ -7,7 +7,7 @@
  * its processed distributions q; otherwise sample-then-match (exact without q).
  */
 import type { RunContext } from '../strategies/context';
-import { DecoderState, choose, commit, distribution, finishOf, logitsAt, type Distribution } from '../strategies/blocks';
+import { DecoderState, prefillFirstToken, choose, commit, distribution, finishOf, logitsAt, type Distribution } from '../strategies/blocks';
 import { pickArgmax, describePick } from '../logits/sampler';
 import type { ModelRole, TokenSource } from '../trace/schema';
 import { greedyMatchAccept, sampleThenMatchAccept, speculativeSamplingAccept, type ChainAcceptance } from './acceptance';
@@ -69,13 +69,7 @@ export async function runChainSpeculation(ctx: RunContext, proposer: ChainPropos
   const seq = [...ctx.promptIds];
 
   // Step 0 is an ordinary prefill step: it yields the first token and leaves the cache one short of the sequence.
-  const prefill = await target.forward({ inputIds: [seq], purpose: 'prefill', logits: 'last' });
-  const d0 = distribution(ctx, logitsAt(prefill, 0), seq, { callId: prefill.callId, model: 'target', row: 0, fedIndex: prefill.fedLength - 1, position: seq.length });
-  const first = choose(ctx, d0, 0);
-  seq.push(first.tokenId);
-  const finish0 = finishOf(ctx, first.tokenId, 0);
-  commit(ctx, 0, [{ id: first.tokenId, source: first.source, distId: d0.distId }], 1, finish0);
-  if (finish0) return stats;
+  if ((await prefillFirstToken(ctx, target, seq)).finished) return stats;
   let outputIndex = 1;
 
   for (;;) {

@@ -200,3 +200,23 @@ export function commit(
   ctx.emitter.commit({ outputIndex, tokens, targetForwardPasses, ...(finish ? { finish } : {}) });
   ctx.gate.endStep();
 }
+
+/**
+ * Step 0 of every speculative loop: prefill the prompt, choose the first output token from the prefill's last
+ * logits and commit it. Appends the token to `seq`; returns the prefill pass (its extras feed the drafters) and
+ * whether the run already finished.
+ */
+export async function prefillFirstToken(
+  ctx: RunContext,
+  target: DecoderState,
+  seq: number[],
+  extras?: FeedOptions['extras'],
+): Promise<{ prefill: FedOutput; finished: boolean }> {
+  const prefill = await target.forward({ inputIds: [seq], purpose: 'prefill', logits: 'last', ...(extras ? { extras } : {}) });
+  const d0 = distribution(ctx, logitsAt(prefill, 0), seq, { callId: prefill.callId, model: 'target', row: 0, fedIndex: prefill.fedLength - 1, position: seq.length });
+  const first = choose(ctx, d0, 0);
+  seq.push(first.tokenId);
+  const finish = finishOf(ctx, first.tokenId, 0);
+  commit(ctx, 0, [{ id: first.tokenId, source: first.source, distId: d0.distId }], 1, finish);
+  return { prefill, finished: finish !== undefined };
+}

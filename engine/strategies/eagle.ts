@@ -7,7 +7,7 @@
  * Drafts are deterministic top-k, so sampling verifies by recursive rejection with q = 1 (exact, EAGLE-2's rule).
  */
 import type { Strategy } from './strategy';
-import { DecoderState, choose, commit, distribution, finishOf, logitsAt, type FedOutput } from './blocks';
+import { DecoderState, prefillFirstToken, choose, commit, distribution, finishOf, logitsAt, type FedOutput } from './blocks';
 import { EagleHead, type EagleOutput } from '../speculative/eagle-head';
 import { eagle2Tree, type FrontierNode, type ProposedChild } from '../speculative/eagle-tree';
 import { commitStepTokens, treeStep, type TreeMode } from '../speculative/tree-step';
@@ -93,14 +93,10 @@ export const eagleDecoding: Strategy = {
     /** features[t] = target's last-layer feature at position t, for committed positions. */
     const features: Float32Array[] = [];
 
-    const prefill = await target.forward({ inputIds: [seq], purpose: 'prefill', logits: 'last', extras: { hiddenStates: 'last' } });
-    for (let t = 0; t < seq.length; t++) features[t] = featureAt(prefill, hiddenName, 0, t);
-    const d0 = distribution(ctx, logitsAt(prefill, 0), seq, { callId: prefill.callId, model: 'target', row: 0, fedIndex: prefill.fedLength - 1, position: seq.length });
-    const first = choose(ctx, d0, 0);
-    seq.push(first.tokenId);
-    let finish = finishOf(ctx, first.tokenId, 0);
-    commit(ctx, 0, [{ id: first.tokenId, source: first.source, distId: d0.distId }], 1, finish);
-    if (finish) return;
+    const promptLength = seq.length;
+    const { prefill, finished } = await prefillFirstToken(ctx, target, seq, { hiddenStates: 'last' });
+    for (let t = 0; t < promptLength; t++) features[t] = featureAt(prefill, hiddenName, 0, t);
+    if (finished) return;
     let outputIndex = 1;
     let headPairs = 0; // committed (feature, next token) pairs in the head's cache
 

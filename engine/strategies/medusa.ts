@@ -5,7 +5,7 @@
  * recursive rejection with deterministic drafts when sampling); Medusa's typical acceptance on request (lossy).
  */
 import type { Strategy } from './strategy';
-import { DecoderState, choose, commit, distribution, finishOf, logitsAt } from './blocks';
+import { DecoderState, prefillFirstToken, choose, commit, distribution, finishOf, logitsAt } from './blocks';
 import { softmax, topEntries } from '../speculative/dist';
 import { medusaBuffers, medusaCandidateTree, priorHeadAccuracy, sparseChoicesForBudget, type HeadTopK } from '../speculative/medusa-tree';
 import { commitStepTokens, treeStep, type TreeMode } from '../speculative/tree-step';
@@ -55,13 +55,8 @@ export const medusaDecoding: Strategy = {
     const target = new DecoderState(ctx, session, 'target');
     const seq = [...ctx.promptIds];
 
-    const prefill = await target.forward({ inputIds: [seq], purpose: 'prefill', logits: 'last', extras: { medusa: true } });
-    const d0 = distribution(ctx, logitsAt(prefill, 0), seq, { callId: prefill.callId, model: 'target', row: 0, fedIndex: prefill.fedLength - 1, position: seq.length });
-    const first = choose(ctx, d0, 0);
-    seq.push(first.tokenId);
-    let finish = finishOf(ctx, first.tokenId, 0);
-    commit(ctx, 0, [{ id: first.tokenId, source: first.source, distId: d0.distId }], 1, finish);
-    if (finish) return;
+    const { prefill, finished } = await prefillFirstToken(ctx, target, seq, { medusa: true });
+    if (finished) return;
     let proposals = headTopK(prefill, medusaName, 0, prefill.fedLength - 1, topk);
     let outputIndex = 1;
 

@@ -5,7 +5,7 @@
  * tree is verified by multi-step speculative sampling (recursive rejection with residuals) — exact.
  */
 import type { Strategy } from './strategy';
-import { DecoderState, choose, commit, distribution, finishOf, logitsAt } from './blocks';
+import { DecoderState, prefillFirstToken, choose, commit, distribution, finishOf, logitsAt } from './blocks';
 import { buildTree, type DraftNodeSpec } from '../speculative/tree';
 import { sampleFromDistribution, topEntries } from '../speculative/dist';
 import { DraftTreeGrower } from '../speculative/draft-tree-proposer';
@@ -35,13 +35,7 @@ export async function runDraftTreeLoop(
   const grower = new DraftTreeGrower(ctx, draftSession);
   const target = new DecoderState(ctx, session, 'target');
   const seq = [...ctx.promptIds];
-  const prefill = await target.forward({ inputIds: [seq], purpose: 'prefill', logits: 'last' });
-  const d0 = distribution(ctx, logitsAt(prefill, 0), seq, { callId: prefill.callId, model: 'target', row: 0, fedIndex: prefill.fedLength - 1, position: seq.length });
-  const first = choose(ctx, d0, 0);
-  seq.push(first.tokenId);
-  let finish = finishOf(ctx, first.tokenId, 0);
-  commit(ctx, 0, [{ id: first.tokenId, source: first.source, distId: d0.distId }], 1, finish);
-  if (finish) return;
+  if ((await prefillFirstToken(ctx, target, seq)).finished) return;
   let outputIndex = 1;
   for (;;) {
     let room = ctx.maxNewTokens - outputIndex - 1;
