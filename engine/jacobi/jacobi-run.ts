@@ -11,7 +11,7 @@
  *     is now known to be right) stay in the cache and only the unconverged suffix is fed next time.
  */
 import type { RunContext } from '../strategies/context';
-import { DecoderState, choose, distribution, logitsAt } from '../strategies/blocks';
+import { DecoderState, distribution, logitsAt, prefillFirstToken } from '../strategies/blocks';
 import { initialGuesses, isBlockDone, iterate, release, startBlock, type JacobiInitPolicy } from './jacobi';
 import { commitRun, emitJacobiIter, methodChoice, methodInt, pickCell } from './run-support';
 
@@ -35,11 +35,7 @@ export async function runJacobi(ctx: RunContext, reuse: boolean): Promise<void> 
   const target = new DecoderState(ctx, ctx.model.primary, 'target');
   const seq = [...ctx.promptIds];
 
-  const pre = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last' });
-  const d0 = distribution(ctx, logitsAt(pre, 0), seq, { callId: pre.callId, model: 'target', row: 0, fedIndex: pre.fedLength - 1, position: seq.length });
-  const c0 = choose(ctx, d0, 0);
-  seq.push(c0.tokenId);
-  if (commitRun(ctx, 0, [{ id: c0.tokenId, source: c0.source, distId: d0.distId }], 1).finish) return;
+  if ((await prefillFirstToken(ctx, target, seq)).finished) return;
   let generated = 1;
 
   for (;;) {

@@ -13,7 +13,7 @@
  * in the `lookahead` record.
  */
 import type { RunContext } from '../strategies/context';
-import { DecoderState, choose, distribution, logitsAt, type FedOutput } from '../strategies/blocks';
+import { DecoderState, distribution, logitsAt, prefillFirstToken, type FedOutput } from '../strategies/blocks';
 import { processLogits } from '../logits/pipeline';
 import { advanceWindow, checkLookaheadConfig, DEFAULT_LOOKAHEAD, initWindow, isWindowFull, verifyCandidates, type LookaheadConfig } from './lookahead';
 import { separatePassLayout, singlePassLayout } from './lookahead-layout';
@@ -65,11 +65,7 @@ export async function runLookahead(ctx: RunContext): Promise<void> {
   const target = new DecoderState(ctx, single ? ctx.model.sessionFor({ treeMask: true }) : ctx.model.primary, 'target');
   const seq = [...ctx.promptIds];
 
-  const pre = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last' });
-  const d0 = distribution(ctx, logitsAt(pre, 0), seq, { callId: pre.callId, model: 'target', row: 0, fedIndex: pre.fedLength - 1, position: seq.length });
-  const c0 = choose(ctx, d0, 0);
-  seq.push(c0.tokenId);
-  if (commitRun(ctx, 0, [{ id: c0.tokenId, source: c0.source, distId: d0.distId }], 1).finish) return;
+  if ((await prefillFirstToken(ctx, target, seq)).finished) return;
 
   const pool = new NgramPool(config.guessSetSize, config.level - 1);
   let window = initWindow(config, ctx.promptIds, () => ctx.rng.next('draft')).window;

@@ -9,7 +9,7 @@
  * so rows line up by output position and the accepted staircase reads left to right.
  */
 import type { RunContext } from '../strategies/context';
-import { DecoderState, choose, distribution, logitsAt, type Distribution } from '../strategies/blocks';
+import { DecoderState, distribution, logitsAt, prefillFirstToken, type Distribution } from '../strategies/blocks';
 import { topEntries, type UniformSource } from '../speculative/dist';
 import type { VerifyRecord } from '../trace/schema';
 import { initialGuesses, type JacobiInitPolicy } from './jacobi';
@@ -103,11 +103,7 @@ export async function runSjd(ctx: RunContext, relaxed: boolean): Promise<void> {
   const target = new DecoderState(ctx, ctx.model.primary, 'target');
   const seq = [...ctx.promptIds];
 
-  const pre = await target.forward({ inputIds: [ctx.promptIds], purpose: 'prefill', logits: 'last' });
-  const d0 = distribution(ctx, logitsAt(pre, 0), seq, { callId: pre.callId, model: 'target', row: 0, fedIndex: pre.fedLength - 1, position: seq.length });
-  const c0 = choose(ctx, d0, 0);
-  seq.push(c0.tokenId);
-  if (commitRun(ctx, 0, [{ id: c0.tokenId, source: c0.source, distId: d0.distId }], 1).finish) return;
+  if ((await prefillFirstToken(ctx, target, seq)).finished) return;
 
   const refill = (count: number): SjdDraft[] =>
     initialGuesses(count, { policy: settings.init, padTokenId, context: seq, uniform: () => ctx.rng.next('draft') }).tokens.map((token) => ({ token, q: 'point' as const }));
