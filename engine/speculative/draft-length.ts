@@ -6,6 +6,7 @@
  *   update(d, a)       — d tokens were drafted and a accepted: adapt.
  */
 import type { UniformSource } from './dist';
+import { logGamma } from '../analysis/stats';
 
 export interface DraftLengthDecision {
   policy: string;
@@ -190,17 +191,4 @@ export function regularizedIncompleteBeta(x: number, a: number, b: number): numb
     if (Math.abs(delta - 1) < 1e-14) break;
   }
   return (front * f) / a;
-}
-
-function logGamma(z: number): number {
-  const coef = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
-  const zz = z - 1;
-  let x = coef[0];
-  for (let i = 1; i < 9; i++) x += coef[i] / (zz + i);
-  const t = zz + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (zz + 0.5) * Math.log(t) - t + Math.log(x);
 }
