@@ -22,7 +22,8 @@ export const RUN_HELP = `Usage: decodescope run [options]
 
 Decode a prompt and optionally write the trace. Without --do-sample every method runs its greedy form.
 
-  --method NAME              decoding method (default: autoregressive; see 'decodescope methods')
+  --method NAME              decoding method (default: autoregressive, or beam_search with --num-beams > 1;
+                             see 'decodescope methods')
   --prompt TEXT              the prompt (default: "def fibonacci(n):")
   --max-new-tokens N         tokens to generate (default: 32)
   --seed N                   RNG seed for sampling (default: 0)
@@ -35,7 +36,7 @@ Decode a prompt and optionally write the trace. Without --do-sample every method
   --min-p P                  in [0, 1]
   --typical-p P              in (0, 1]
   --repetition-penalty R     > 0 (1 = off)
-  --num-beams N              integer >= 1 (beam search)
+  --num-beams N              integer >= 1 (beam search; with --do-sample, beam sampling)
   --length-penalty L         beam score = logprob / length^L
   --penalty-alpha A          in [0, 1] (contrastive search, with --top-k)
   --param KEY=VALUE          a method-specific knob; repeatable (e.g. --param gamma=4)

@@ -45,3 +45,56 @@ export function pickByDraw(s: Float32Array, lse: number, u: number): Pick & { cu
   }
   throw new Error('unreachable');
 }
+
+/** One draw of a sample without replacement: which entry, and where u landed among the entries still in play. */
+export interface DrawnEntry {
+  /** Index into the probability vector. */
+  index: number;
+  u: number;
+  /** The entry's probability under the full distribution (before any draw). */
+  prob: number;
+  /** Total probability of the entries not yet drawn when this draw was made: u·massLeft picked the entry. */
+  massLeft: number;
+  /** Probability of the undrawn entries before this one in `order`: u·massLeft lies in [cumBefore, cumBefore + prob). */
+  cumBefore: number;
+}
+
+/**
+ * Draws up to `count` distinct entries, each with probability proportional to its share of the mass still
+ * undrawn (successive sampling without replacement, the law of torch.multinomial(replacement=False)). One
+ * uniform per draw, walked along `order` (the caller's canonical order over positive-probability entries).
+ * Stops early when every entry of positive probability has been drawn.
+ */
+export function drawWithoutReplacement(probs: ArrayLike<number>, order: readonly number[], count: number, next: () => number): DrawnEntry[] {
+  const live = order.filter((i) => probs[i]! > 0);
+  const taken = new Uint8Array(live.length);
+  const out: DrawnEntry[] = [];
+  for (let k = 0; k < count && k < live.length; k++) {
+    // Summed afresh each draw (not 1 − drawn mass): no cancellation when the drawn entries held almost everything.
+    let massLeft = 0;
+    for (let r = 0; r < live.length; r++) if (!taken[r]) massLeft += probs[live[r]!]!;
+    const u = next();
+    const target = u * massLeft;
+    let cum = 0;
+    let lastFree = -1;
+    let chosen = -1;
+    for (let r = 0; r < live.length; r++) {
+      if (taken[r]) continue;
+      const p = probs[live[r]!]!;
+      if (target < cum + p) {
+        chosen = r;
+        break;
+      }
+      cum += p;
+      lastFree = r;
+    }
+    // Rounding can leave the target at or above the summed mass: the last undrawn entry takes it.
+    if (chosen < 0) {
+      chosen = lastFree;
+      cum -= probs[live[chosen]!]!;
+    }
+    taken[chosen] = 1;
+    out.push({ index: live[chosen]!, u, prob: probs[live[chosen]!]!, massLeft, cumBefore: cum });
+  }
+  return out;
+}

@@ -2,7 +2,12 @@
  * Beam search bookkeeping with Hugging Face semantics (BeamSearchScorer / BeamHypotheses), independent of any
  * model so it can be checked against exhaustive search. Scores are sums of processed log-probabilities; a finished
  * hypothesis scores sum / generated_len ** length_penalty, generated_len counting its EOS token.
+ *
+ * `step` is beam search proper (the best candidates by score); `stepSampled` is beam multinomial sampling
+ * (HF `_beam_search` with do_sample): the candidates are drawn without replacement from the softmax over every
+ * beam × token score, then ranked by score like the greedy ones.
  */
+import { drawWithoutReplacement } from '../logits/sampler';
 
 export interface BeamCandidate {
   beam: number;
@@ -11,6 +16,19 @@ export interface BeamCandidate {
   score: number;
   kept: boolean;
   finished: boolean;
+  /** Sampled steps: probability of this beam·token under the softmax over all beams × vocabulary. */
+  prob?: number;
+  /** Sampled steps: the uniform that drew it, the mass still undrawn then, and where u·massLeft landed. */
+  u?: number;
+  massLeft?: number;
+  cumBefore?: number;
+}
+
+interface Scored {
+  beam: number;
+  tokenId: number;
+  logprob: number;
+  score: number;
 }
 
 export interface RunningBeam {
@@ -64,14 +82,18 @@ export class BeamSearch {
     return this.finished.reduce((m, f) => Math.min(m, f.score), Infinity);
   }
 
+  /** Candidates per step: HF keeps max(2, 1 + #eos) · numBeams so enough non-EOS ones survive. */
+  private keep(): number {
+    return Math.max(2, 1 + this.cfg.eos.size) * this.cfg.numBeams;
+  }
+
   /** One step: `logprobs[j]` is the processed log-distribution after running beam j. */
   step(logprobs: readonly Float32Array[]): BeamStepResult {
     const B = this.cfg.numBeams;
-    const cur = this.running[0]!.tokens.length; // generated so far, same for all beams
-    const genLen = cur + 1;
-    const keep = Math.max(2, 1 + this.cfg.eos.size) * B;
+    const genLen = this.running[0]!.tokens.length + 1; // generated so far (same for all beams) plus this token
+    const keep = this.keep();
     // Top `keep` of (beam score + logprob) over all beams × vocabulary; ties by (beam, token) order.
-    const top: { beam: number; tokenId: number; logprob: number; score: number }[] = [];
+    const top: Scored[] = [];
     let worst = -Infinity;
     this.running.forEach((beam, j) => {
       const lp = logprobs[j]!;
@@ -107,8 +129,58 @@ export class BeamSearch {
       }
       candidates.push({ ...c, kept, finished });
     });
+    return this.advance(candidates, next, genLen, top.length ? top[0]!.score : -Infinity);
+  }
+
+  /**
+   * One beam-sampling step: draws up to max(2, 1 + #eos) · numBeams distinct beam·token candidates, one uniform
+   * each from `next`, with probability softmax(beam sum + processed logprob) over every running beam's vocabulary.
+   * As in HF (transformers ≥ 4.45) the draw order decides which EOS candidates may finish (the first numBeams
+   * drawn), the score decides which drawn non-EOS candidates run on (the best numBeams), and at the length limit
+   * the first numBeams drawn finish. Candidates are returned in draw order.
+   */
+  stepSampled(logprobs: readonly Float32Array[], next: () => number): BeamStepResult {
+    const B = this.cfg.numBeams;
+    const genLen = this.running[0]!.tokens.length + 1;
+    const atLimit = genLen >= this.cfg.maxNewTokens;
+    const pool: Scored[] = [];
+    this.running.forEach((beam, j) => {
+      const lp = logprobs[j]!;
+      for (let v = 0; v < lp.length; v++) if (lp[v]! !== -Infinity) pool.push({ beam: j, tokenId: v, logprob: lp[v]!, score: beam.sum + lp[v]! });
+    });
+    let max = -Infinity;
+    for (const c of pool) if (c.score > max) max = c.score;
+    let z = 0;
+    for (const c of pool) z += Math.exp(c.score - max);
+    const lse = max + Math.log(z);
+    const probs = pool.map((c) => Math.exp(c.score - lse));
+    // The canonical order (as in pickByDraw): descending score, ties by (beam, token), i.e. by pool index.
+    const order = pool.map((_, i) => i).sort((a, b) => pool[b]!.score - pool[a]!.score || a - b);
+    const drawn = drawWithoutReplacement(probs, order, this.keep(), next);
+    const candidates: BeamCandidate[] = drawn.map((d, pos) => {
+      const c = pool[d.index]!;
+      const finished = pos < B && (atLimit || this.cfg.eos.has(c.tokenId));
+      if (finished) this.addFinished([...this.running[c.beam]!.tokens, c.tokenId], c.score, genLen);
+      return { ...c, kept: false, finished, prob: d.prob, u: d.u, massLeft: d.massLeft, cumBefore: d.cumBefore };
+    });
+    const nextBeams: (RunningBeam & { parent: number })[] = [];
+    if (!atLimit) {
+      const byScore = candidates.map((_, i) => i).sort((a, b) => candidates[b]!.score - candidates[a]!.score || a - b);
+      for (const i of byScore) {
+        const c = candidates[i]!;
+        if (nextBeams.length === B) break;
+        if (this.cfg.eos.has(c.tokenId)) continue;
+        nextBeams.push({ tokens: [...this.running[c.beam]!.tokens, c.tokenId], sum: c.score, parent: c.beam });
+        c.kept = true;
+      }
+    }
+    // HF bounds what the running beams can still reach by the best running beam's score.
+    return this.advance(candidates, nextBeams, genLen, nextBeams.length ? nextBeams[0]!.sum : -Infinity);
+  }
+
+  /** Makes `next` the running beams and decides whether the search is over (at the length limit they finish). */
+  private advance(candidates: BeamCandidate[], next: (RunningBeam & { parent: number })[], genLen: number, best: number): BeamStepResult {
     this.running = next.map(({ tokens, sum }) => ({ tokens, sum }));
-    const best = top.length ? top[0]!.score : -Infinity;
     this.done = this.isDone(best, genLen) || next.length === 0;
     if (!this.done && genLen >= this.cfg.maxNewTokens) {
       for (const b of this.running) this.addFinished(b.tokens, b.sum, genLen);

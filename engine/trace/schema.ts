@@ -18,7 +18,7 @@ import { z } from 'zod';
 z.config({ jitless: true });
 
 export const TRACE_FORMAT = 'decodescope.trace';
-export const TRACE_SCHEMA_VERSION = '1.3.0';
+export const TRACE_SCHEMA_VERSION = '1.4.0';
 export const TRACE_MAJOR = 1;
 
 const int = z.number().int();
@@ -325,12 +325,28 @@ export const VerifyRecord = z.object({
   residual: z.array(z.object({ id: nonNegInt, prob: z.number() })).optional(),
 });
 
-/** Beam search: the candidate table of one step and which beams survive. */
+/**
+ * Beam search: the candidate table of one step and which beams survive. 1.4.0: beam sampling (do_sample) lists the
+ * candidates in draw order, each with its probability under the softmax over all beams × vocabulary and the draw
+ * that picked it: u·massLeft (massLeft = probability not yet drawn) fell in [cumBefore, cumBefore + prob) along
+ * the undrawn entries in descending score order.
+ */
 export const BeamRecord = z.object({
   type: z.literal('beam'),
   step: nonNegInt,
   candidates: z.array(
-    z.object({ beam: nonNegInt, tokenId: nonNegInt, logprob: z.number(), score: z.number(), kept: z.boolean(), finished: z.boolean() }),
+    z.object({
+      beam: nonNegInt,
+      tokenId: nonNegInt,
+      logprob: z.number(),
+      score: z.number(),
+      kept: z.boolean(),
+      finished: z.boolean(),
+      prob: z.number().min(0).max(1).optional(),
+      u: z.number().min(0).lt(1).optional(),
+      massLeft: z.number().min(0).optional(),
+      cumBefore: z.number().min(0).optional(),
+    }),
   ),
   beams: z.array(z.object({ tokens: z.array(nonNegInt), score: z.number(), parent: nonNegInt })),
   finished: z.array(z.object({ tokens: z.array(nonNegInt), score: z.number() })),

@@ -88,10 +88,13 @@ export function buildRequest(values: Parsed['values']): RunRequest {
   const record: RunRequest['record'] = {};
   if (values['record-attentions']) record.attentions = true;
   if (values['record-hidden-states']) record.hiddenStates = true;
+  const params = buildParams(values);
+  // As in Hugging Face generate(): num_beams > 1 without a named method means beam search (beam sampling with --do-sample).
+  const defaultMethod = (params.num_beams ?? 1) > 1 ? 'beam_search' : 'autoregressive';
   const request: RunRequest = {
-    method: stringValue(values, 'method') ?? 'autoregressive',
+    method: stringValue(values, 'method') ?? defaultMethod,
     prompt: stringValue(values, 'prompt') ?? DEFAULT_PROMPT,
-    params: buildParams(values),
+    params,
     ...(stringValue(values, 'model') ? { model: stringValue(values, 'model') } : {}),
     ...(stringValue(values, 'draft') ? { draft: stringValue(values, 'draft') } : {}),
     ...(Object.keys(record).length > 0 ? { record } : {}),
