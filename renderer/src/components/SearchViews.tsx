@@ -5,10 +5,17 @@
 import { useApp } from '../store/store';
 import { formatProb, formatSigned, formatNumber, tokenLabel } from '../format/format';
 import type { TraceIndex } from '../trace/trace-index';
+import type { BeamRecord } from '../../../engine/trace/schema';
 
 function label(trace: TraceIndex, id: number): string {
   const e = trace.tokenText(id);
   return tokenLabel(e.text, e.bytes);
+}
+
+/** How a sampled candidate was drawn, for its row's tooltip. */
+function drawStory(c: BeamRecord['candidates'][number], draw: number): string {
+  const at = c.u! * c.massLeft!;
+  return `draw ${draw + 1}: u = ${formatNumber(c.u!, 4)} × undrawn mass ${formatProb(c.massLeft!)} = ${formatNumber(at, 4)}, inside [${formatNumber(c.cumBefore!, 4)}, ${formatNumber(c.cumBefore! + c.prob!, 4)}) of this candidate`;
 }
 
 export function BeamView() {
@@ -17,21 +24,39 @@ export function BeamView() {
   const cursor = useApp((s) => s.cursor);
   const beam = trace.steps[cursor.stepIdx]?.beam;
   if (!beam) return <div className="empty">No beam record at this step.</div>;
-  const candidates = [...beam.candidates].sort((a, b) => b.score - a.score);
+  // Beam sampling records its candidates in draw order; the table ranks them by score either way.
+  const sampled = beam.candidates.some((c) => c.u !== undefined);
+  const candidates = beam.candidates.map((c, draw) => ({ c, draw })).sort((a, b) => b.c.score - a.c.score);
+  const parents = new Set(beam.candidates.map((c) => c.beam)).size;
   return (
     <div style={{ padding: 14, display: 'grid', gridTemplateColumns: 'minmax(0,1fr) minmax(0,1fr)', gap: 18 }} data-view="beam">
       <div>
-        <div className="insp-section">Candidates at step {beam.step}</div>
+        <div className="insp-section">Candidates at step {beam.step}{sampled ? ' · sampled' : ''}</div>
+        {sampled ? (
+          <p className="muted" style={{ margin: '0 0 6px', fontSize: 12 }}>
+            {beam.candidates.length} drawn without replacement from softmax(score) over {parents === 1 ? '1 beam' : `${parents} beams`} × vocabulary (P); the best-scoring
+            non-EOS ones run on. Hover a row for its draw.
+          </p>
+        ) : null}
         <table className="mini-table">
           <thead>
-            <tr><th>beam · token</th><th>log p</th><th>score</th><th>kept</th></tr>
+            <tr>
+              {sampled ? <th title="order in which the candidate was drawn">draw</th> : null}
+              <th>beam · token</th><th>log p</th><th>score</th>
+              {sampled ? <th title="probability of this beam · token under the softmax over all beams × vocabulary">P</th> : null}
+              {sampled ? <th title="the uniform that drew it">u</th> : null}
+              <th>kept</th>
+            </tr>
           </thead>
           <tbody>
-            {candidates.map((c, i) => (
-              <tr key={i} className={c.kept ? 'hl' : 'removed'}>
+            {candidates.map(({ c, draw }) => (
+              <tr key={draw} className={c.kept ? 'hl' : 'removed'} {...(sampled ? { 'data-drawn': draw, title: drawStory(c, draw) } : {})}>
+                {sampled ? <td className="mono">#{draw + 1}</td> : null}
                 <td className="mono">b{c.beam} · {label(trace, c.tokenId)}</td>
                 <td className="mono">{formatSigned(c.logprob)}</td>
                 <td className="mono">{formatSigned(c.score)}</td>
+                {sampled ? <td className="mono">{formatProb(c.prob)}</td> : null}
+                {sampled ? <td className="mono">{formatNumber(c.u, 3)}</td> : null}
                 <td>{c.kept ? '✓ kept' : c.finished ? '■ finished' : '✕ pruned'}</td>
               </tr>
             ))}
