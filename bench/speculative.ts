@@ -30,6 +30,7 @@ const PLANS: Plan[] = [
   { name: 'PLD', detail: 'prompt lookup, up to 3-grams, 10 tokens', method: 'prompt-lookup', sampled: false, reference: 1.66 },
   { name: 'n-gram table', detail: 'ADED-style adaptive trigram table, confidence stop 0.4', method: 'ngram-table', sampled: false },
   { name: 'early exit', detail: 'self-speculative, the early-exit graph (first E layers) drafts, shared KV, γ = 4', method: 'early-exit', sampled: false, knobs: { num_assistant_tokens: 4 } },
+  { name: 'Draft&Verify', detail: 'layer-skip graph (searched skip set) drafts from the verified cache; confidence stop, adaptive threshold from 0.8, max 8', method: 'draft-verify', sampled: false },
   { name: 'hetero bytes', detail: 'byte-level draft, string-level exact match, 12 bytes per step', method: 'speculative-hetero', sampled: false },
   { name: 'Medusa', detail: 'Medusa heads, static 8-node tree, one tree-mask pass', method: 'medusa', sampled: false, reference: 1.71 },
   { name: 'EAGLE-2', detail: 'EAGLE head, dynamic tree (k 2, 3 rounds, 6 nodes), one tree-mask pass', method: 'eagle', sampled: false, reference: 2.36 },

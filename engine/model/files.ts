@@ -17,7 +17,7 @@ const PREFERRED = [
 ];
 
 /** Known companions that are not the primary decoder. */
-const NOT_PRIMARY = /(^|\/)(model_instrumented|model_exit\d+|eagle|decoder_model|decoder_with_past_model|encoder_model)(_fp16)?\.onnx$/;
+const NOT_PRIMARY = /(^|\/)(model_instrumented|model_exit\d+|model_skip|eagle|decoder_model|decoder_with_past_model|encoder_model)(_fp16)?\.onnx$/;
 
 function listOnnx(dir: string): string[] {
   const found: string[] = [];

@@ -29,6 +29,8 @@ export interface DecoderIo {
   useCacheBranch: string | null;
   numLogitsToKeep: string | null;
   layers: LayerKvNames[];
+  /** The graph's layer number of each entry of `layers` (0..n−1, except in a layer-skip graph, which has gaps). */
+  layerNumbers: number[];
   kvDtype: KvDtype;
   /** From the graph when the dims are fixed numbers; null when symbolic. */
   kvHeads: number | null;
@@ -59,7 +61,15 @@ function fixedDim(d: number | string | undefined): number | null {
   return typeof d === 'number' && d > 0 ? d : null;
 }
 
-export function analyzeDecoderIo(file: string, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[]): DecoderIo {
+export interface AnalyzeOptions {
+  /**
+   * Accept past_key_values layer numbers with gaps (a layer-skip drafting graph has KV only for the layers whose
+   * attention it runs, under their original numbers). Default: layers must be numbered 0..n−1.
+   */
+  sparseLayers?: boolean;
+}
+
+export function analyzeDecoderIo(file: string, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[], options: AnalyzeOptions = {}): DecoderIo {
   const fail = (msg: string): never => {
     throw new ModelLoadError(`${file}: ${msg}`, file);
   };
@@ -161,7 +171,8 @@ export function analyzeDecoderIo(file: string, inputs: readonly ValueInfo[], out
 
   if (past.size === 0) fail(`no past_key_values.{layer}.key/value inputs: decoders without a KV cache input are not supported (inputs: ${listNames(inputs)})`);
   const layers: LayerKvNames[] = [];
-  for (let i = 0; i < past.size; i++) {
+  const layerNumbers = options.sparseLayers ? [...past.keys()].sort((a, b) => a - b) : Array.from({ length: past.size }, (_, i) => i);
+  for (const i of layerNumbers) {
     const pi = past.get(i);
     if (!pi) fail(`past_key_values layers are not numbered 0..${past.size - 1}: layer ${i} is missing`);
     if (!pi!.key) fail(`input past_key_values.${i}.key is missing (past_key_values.${i}.value exists)`);
@@ -185,6 +196,7 @@ export function analyzeDecoderIo(file: string, inputs: readonly ValueInfo[], out
     useCacheBranch,
     numLogitsToKeep,
     layers,
+    layerNumbers,
     kvDtype: kvDtype!,
     kvHeads,
     headDim,

@@ -11,7 +11,7 @@ import { readJsonFile } from './json-file';
 import { loadTokenizer, type LoadedTokenizer } from './tokenizer';
 import { findPrimaryOnnx, findInstrumentedOnnx, externalDataFiles } from './files';
 import { openOnnxSession, defaultSessionSettings, type SessionSettings } from './session';
-import { analyzeDecoderIo, type ValueInfo } from './io';
+import { analyzeDecoderIo, type AnalyzeOptions, type ValueInfo } from './io';
 import { DecoderSession } from './decoder-session';
 import { buildManifest } from './manifest';
 import { configLayers, configHeads, configKvHeads, configHeadDim, configHidden, firstNumber, tokenIdList, type JsonObject } from './config';
@@ -60,9 +60,15 @@ function sha256File(path: string): Promise<string> {
 }
 
 /** Opens one decoder .onnx file of a folder and checks it with a one-token call. Reusable for companion files. */
-export async function openDecoderFile(dir: string, file: string, config: JsonObject | undefined, settings = defaultSessionSettings()): Promise<DecoderSession> {
+export async function openDecoderFile(
+  dir: string,
+  file: string,
+  config: JsonObject | undefined,
+  settings = defaultSessionSettings(),
+  options: AnalyzeOptions = {},
+): Promise<DecoderSession> {
   const session = await openOnnxSession(join(dir, file), file, settings);
-  const io = analyzeDecoderIo(file, toValueInfos(session.inputMetadata), toValueInfos(session.outputMetadata));
+  const io = analyzeDecoderIo(file, toValueInfos(session.inputMetadata), toValueInfos(session.outputMetadata), options);
   const kvHeads = io.kvHeads ?? configKvHeads(config);
   const headDim = io.headDim ?? configHeadDim(config);
   if (!kvHeads || !headDim) {

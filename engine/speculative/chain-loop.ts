@@ -32,6 +32,8 @@ export interface ChainProposal {
 export interface ChainProposer {
   /** Up to maxTokens drafts continuing `seq` (the committed sequence, prompt included). */
   propose(seq: readonly number[], maxTokens: number, policy: DraftLengthPolicy): Promise<ChainProposal>;
+  /** After the prefill step (the target cache holds `seq` minus its last token): drafters that share the target's KV take it here. */
+  afterPrefill?(seq: readonly number[], target: DecoderState): void | Promise<void>;
   /** After verification, before the commit: `seq` is the new committed sequence. Crop caches, update tables. */
   afterVerify?(seq: readonly number[], proposal: ChainProposal, accepted: number, target: DecoderState): void | Promise<void>;
 }
@@ -70,6 +72,7 @@ export async function runChainSpeculation(ctx: RunContext, proposer: ChainPropos
 
   // Step 0 is an ordinary prefill step: it yields the first token and leaves the cache one short of the sequence.
   if ((await prefillFirstToken(ctx, target, seq)).finished) return stats;
+  await proposer.afterPrefill?.(seq, target);
   let outputIndex = 1;
 
   for (;;) {

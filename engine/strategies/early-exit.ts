@@ -9,7 +9,7 @@ import { runUniform } from '../speculative/engine-bridge';
 import { CHAIN_PARAMS, draftLengthPolicy, methodNumber, policyName } from '../speculative/policy-params';
 
 export const earlyExitDecoding: Strategy = {
-  aliases: ['layerskip', 'self-speculative', 'layer-skip'],
+  aliases: ['layerskip', 'self-speculative'],
   description: {
     name: 'early-exit',
     family: 'self-speculative',

@@ -12,6 +12,7 @@ import { jacobi } from './jacobi';
 import { jacobiKv } from './jacobi-kv';
 import { lookahead } from './lookahead';
 import { sjd, sjdLantern } from './sjd';
+import { draftVerifyDecoding } from './layer-skip';
 
 export const DEFAULT_METHOD = 'autoregressive';
 
@@ -26,6 +27,7 @@ export function registerStrategy(s: Strategy): void {
 for (const s of [autoregressive, beamSearch, contrastiveSearch]) registerStrategy(s);
 for (const s of speculativeFamily) registerStrategy(s);
 for (const s of [jacobi, jacobiKv, lookahead, sjd, sjdLantern]) registerStrategy(s);
+registerStrategy(draftVerifyDecoding);
 
 export function listMethods(): MethodDescription[] {
   return [...strategies.values()].map((s) => s.description);

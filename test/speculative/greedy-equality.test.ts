@@ -9,7 +9,7 @@ import { PROMPTS, committedIds, haveModels, runRecords } from './engine-run';
 
 const MAX_NEW = 16;
 // "name:rows" runs a tree method with batch-row verification instead of the 4-D tree mask.
-const METHODS = (process.env.SPEC_METHODS ?? 'speculative,prompt-lookup,ngram-table,early-exit,speculative-hetero,medusa,medusa:rows,eagle,eagle:rows,specinfer,opt-tree,opt-tree:rows').split(',');
+const METHODS = (process.env.SPEC_METHODS ?? 'speculative,prompt-lookup,ngram-table,early-exit,draft-verify,speculative-hetero,medusa,medusa:rows,eagle,eagle:rows,eagle-1,eagle-1:rows,specinfer,opt-tree,opt-tree:rows').split(',');
 
 function divergenceReport(ar: readonly TraceRecord[], arIds: number[], ids: number[]): { index: number; gap: number } | null {
   const index = arIds.findIndex((t, i) => ids[i] !== t);

@@ -27,8 +27,8 @@ command -v node >/dev/null || need "node (>= 20) not found"
 T0=$(date +%s)
 stamp() { echo "[$(( $(date +%s) - T0 ))s] $*"; }
 # FROM=<stage> resumes at a stage (work/ must hold the earlier results):
-#   corpus tokenizers target drafts target_more heads seqkd measure export checks cards
-STAGES=(corpus tokenizers target drafts target_more heads seqkd measure export checks cards)
+#   corpus tokenizers target drafts target_more heads seqkd measure export skip checks cards
+STAGES=(corpus tokenizers target drafts target_more heads seqkd measure export skip checks cards)
 FROM=${FROM:-corpus}
 want() { local s go=0; for s in "${STAGES[@]}"; do [ "$s" = "$FROM" ] && go=1; [ "$s" = "$1" ] && return $((1 - go)); done; return 1; }
 
@@ -86,6 +86,13 @@ for m in target:target_full:tok_bpe draft:draft_seqkd:tok_bpe draft-bytes:draft_
   $PY golden.py "work/$ck.pt" "work/$tok" "$MODELS/$name/golden/golden.json"
 done
 if [ "${SKIP_FIXTURES:-0}" != 1 ]; then stamp fixtures; $PY fixtures.py "$REPO/test/fixtures/models" work/tok_bytes; fi
+fi
+
+if want skip; then
+# Draft & Verify drafting graph: searched skip sets, weights shared with model.onnx_data by offset (export.py
+# clears onnx/, so this runs after it); checks itself in onnxruntime-node (check_skip.mjs).
+stamp "layer-skip drafting graph (Draft & Verify)"
+$PY export_skip.py "$MODELS/target" --val work/ids_bpe.val.npy > work/skip.log
 fi
 
 if want checks; then

@@ -103,6 +103,19 @@ def card(models, work, name, title, role_text, metrics_key):
                       f"target pass, draft acceptance {sb['draft_acceptance']:.1%}, output identical to greedy {sb['identical_to_greedy']}, "
                       f"{sb['greedy_ms_per_token']} ms/token greedy vs {sb['speculative_ms_per_token']} ms/token speculative "
                       f"({sb['speedup']}x)"]
+    skip = cfg["decodescope"]["onnx_variants"].get("model_skip.onnx")
+    if skip:
+        lines += [f"- Draft & Verify layer skipping (onnx/model_skip.onnx, export_skip.py): skips attention sub-layers "
+                  f"{skip['skip_attention']} and MLP sub-layers {skip['skip_mlp']} (KV of layers {skip['kv_layers']} comes "
+                  f"from the verified cache); held-out top-1 agreement with the full model {skip['heldout_alpha']:.1%} "
+                  f"({skip['heldout_tokens']} tokens, teacher-forced on the full model's KV), modelled draft cost "
+                  f"{skip['draft_cost']:.2f} of a full step, expected speedup {skip['expected_speedup']:.2f}x at gamma "
+                  f"{skip['expected_best_gamma']}; search: {skip['search'].get('method', '')}, "
+                  f"{skip['search'].get('sets_evaluated', 0)} sets evaluated"
+                  + (f". The set found is the early exit after layer {skip['kv_layers'][-1] + 1} (whole layers from there on skipped): "
+                     "on this target, trained with an early-exit loss, no interior skip pattern scored higher"
+                     if skip["skip_attention"] == skip["skip_mlp"] == list(range(skip["kv_layers"][-1] + 1, cfg["num_hidden_layers"]))
+                     and skip["kv_layers"] == list(range(skip["kv_layers"][-1] + 1)) else "")]
     smp = met.get("samples", {})
     if smp and name in ("target", "draft"):
         lines += ["", "## Greedy samples", ""]
