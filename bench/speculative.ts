@@ -35,6 +35,7 @@ const PLANS: Plan[] = [
   { name: 'Medusa', detail: 'Medusa heads, static 8-node tree, one tree-mask pass', method: 'medusa', sampled: false, reference: 1.71 },
   { name: 'EAGLE-2', detail: 'EAGLE head, dynamic tree (k 2, 3 rounds, 6 nodes), one tree-mask pass', method: 'eagle', sampled: false, reference: 2.36 },
   { name: 'EAGLE-2 rows', detail: 'as EAGLE-2, verified as batch rows (standard-export path)', method: 'eagle', sampled: false, knobs: { tree_mode: 'rows' } },
+  { name: 'EAGLE-1', detail: 'EAGLE head, static 7-node tree ⟨0;1;0,0;1,0;0,0,0;0,0,0,0;0,0,0,0,0⟩ (depth 5), one tree-mask pass', method: 'eagle-1', sampled: false, reference: 2.1 },
   { name: 'SpecInfer', detail: 'token tree ⟨2,2,1,1⟩ from the bundled draft, one tree-mask pass', method: 'specinfer', sampled: false },
   { name: 'OPT-Tree', detail: 'adaptive tree from the bundled draft, 12 nodes, δ 0.3', method: 'opt-tree', sampled: false },
   { name: 'sampling', detail: 'autoregressive sampling, temperature 1, top_k 50', method: 'autoregressive', sampled: true },

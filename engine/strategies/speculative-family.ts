@@ -7,7 +7,8 @@ import { earlyExitDecoding } from './early-exit';
 import { heteroSpeculative } from './hetero-speculative';
 import { medusaDecoding } from './medusa';
 import { eagleDecoding } from './eagle';
+import { eagle1Decoding } from './eagle-1';
 import { specInfer } from './specinfer';
 import { optTreeDecoding } from './opt-tree';
 
-export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative, medusaDecoding, eagleDecoding, specInfer, optTreeDecoding];
+export const speculativeFamily: Strategy[] = [speculative, promptLookupDecoding, ngramTableDecoding, earlyExitDecoding, heteroSpeculative, medusaDecoding, eagleDecoding, eagle1Decoding, specInfer, optTreeDecoding];
