@@ -96,14 +96,11 @@ export async function growStaticTree(rootToken: number, shape: StaticShape, dept
   let draftCalls = 0;
   let complete = true;
   let parents = [-1]; // tree node ids at the previous level
+  const needed = (node: number) => shape.draftsNeeded.get(node === -1 ? -1 : shapeIndex[node]!) ?? 0;
   for (let depth = 1; depth <= Math.min(shape.maxDepth, depthLimit); depth++) {
-    const expanding = parents.filter((node) => (shape.draftsNeeded.get(node === -1 ? -1 : shapeIndex[node]!) ?? 0) > 0);
+    const expanding = parents.filter((node) => needed(node) > 0);
     if (expanding.length === 0) break;
-    const counts = expanding.map((node) => shape.draftsNeeded.get(node === -1 ? -1 : shapeIndex[node]!)!);
-    const drafts = await draft(
-      expanding.map((node) => frontierOf.get(node)!),
-      counts,
-    );
+    const drafts = await draft(expanding.map((node) => frontierOf.get(node)!), expanding.map(needed));
     draftCalls++;
     const draftsOf = new Map(expanding.map((node, i) => [node, drafts[i] ?? []]));
     const level: number[] = [];
