@@ -61,9 +61,9 @@ export function draftExitingPolicy(p: DraftExitingParams): DraftExitingPolicy {
       const drafted = index + 1;
       confidence = prob;
       const state = numbers();
-      if (prob < threshold) return { policy: name, event: 'after-draft', length: drafted, continue: false, reason: `confidence ${prob.toFixed(3)} < th_stop_draft ${threshold.toFixed(4)}`, state };
-      if (drafted >= p.maxStep) return { policy: name, event: 'after-draft', length: drafted, continue: false, reason: `reached max_step_draft ${p.maxStep} (confidence ${prob.toFixed(3)})`, state };
-      return { policy: name, event: 'after-draft', length: drafted, continue: true, reason: `confidence ${prob.toFixed(3)} ≥ ${threshold.toFixed(4)}`, state };
+      if (prob < threshold) return { policy: name, event: 'after-draft', length: drafted, continue: false, reason: `confidence ${prob.toFixed(4)} < th_stop_draft ${threshold.toFixed(4)}`, state };
+      if (drafted >= p.maxStep) return { policy: name, event: 'after-draft', length: drafted, continue: false, reason: `reached max_step_draft ${p.maxStep} (confidence ${prob.toFixed(4)})`, state };
+      return { policy: name, event: 'after-draft', length: drafted, continue: true, reason: `confidence ${prob.toFixed(4)} ≥ ${threshold.toFixed(4)}`, state };
     },
     update(drafted, accepted): DraftLengthDecision {
       if (drafted === 0 || !p.adaptive) {

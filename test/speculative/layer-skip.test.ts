@@ -65,7 +65,7 @@ describe("Draft & Verify's draft-exiting rule", () => {
     const stop = p.afterDraft(1, 0.79);
     expect(stop.continue).toBe(false);
     expect(stop.length).toBe(2);
-    expect(stop.reason).toMatch(/confidence 0\.790 < th_stop_draft 0\.8000/);
+    expect(stop.reason).toMatch(/confidence 0\.7900 < th_stop_draft 0\.8000/);
     expect(p.afterDraft(7, 0.99).continue).toBe(false);
   });
 
