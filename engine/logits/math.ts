@@ -1,4 +1,5 @@
 /** Numerics over a full-vocabulary score vector (Float32Array; removed entries are -Infinity). */
+import { expNonPositive } from './exp';
 
 export function maxOf(s: Float32Array): number {
   let m = -Infinity;
@@ -53,9 +54,14 @@ export function before(s: Float32Array, a: number, b: number): boolean {
   return s[a]! > s[b]! || (s[a]! === s[b]! && a < b);
 }
 
+/** Scratch for topKIds (k <= 64): ids and their scores, best first. Reused across calls; results are copied out. */
+const TOP_IDS = new Int32Array(64);
+const TOP_VALS = new Float64Array(64);
+
 /**
  * The k best ids (finite scores only) in descending order without sorting the vocabulary: a small sorted buffer
  * with insertion, O(V) for the small k used in records, falling back to a sort of the survivors for large k.
+ * Most entries fail the single comparison against the current k-th best, so the scan stays cheap.
  */
 export function topKIds(s: Float32Array, k: number): number[] {
   if (k <= 0) return [];
@@ -65,19 +71,29 @@ export function topKIds(s: Float32Array, k: number): number[] {
     ids.sort((a, b) => (s[b]! - s[a]!) || a - b);
     return ids.slice(0, k);
   }
-  const ids: number[] = [];
+  const ids = TOP_IDS;
+  const vals = TOP_VALS;
+  let n = 0;
   let worst = Infinity;
   for (let i = 0; i < s.length; i++) {
     const v = s[i]!;
     if (v === -Infinity) continue;
-    if (ids.length === k && v <= worst) continue; // equal scores: the earlier (lower) id stays
-    let pos = ids.length;
-    while (pos > 0 && v > s[ids[pos - 1]!]!) pos--;
-    ids.splice(pos, 0, i);
-    if (ids.length > k) ids.pop();
-    worst = s[ids[ids.length - 1]!]!;
+    if (n === k && v <= worst) continue; // equal scores: the earlier (lower) id stays
+    let pos = n;
+    while (pos > 0 && v > vals[pos - 1]!) pos--;
+    if (pos === k) continue; // only reachable with NaN scores: it would be dropped at once
+    for (let j = n < k ? n : k - 1; j > pos; j--) {
+      ids[j] = ids[j - 1]!;
+      vals[j] = vals[j - 1]!;
+    }
+    ids[pos] = i;
+    vals[pos] = v;
+    if (n < k) n++;
+    worst = vals[n - 1]!;
   }
-  return ids;
+  const out = new Array<number>(n);
+  for (let j = 0; j < n; j++) out[j] = ids[j]!;
+  return out;
 }
 
 /** The k-th largest score (1-based), counting ties; -Infinity when fewer than k finite scores. */
@@ -129,7 +145,7 @@ export function scoreStats(s: Float32Array, max = maxOf(s)): ScoreStats {
     if (v === -Infinity) continue;
     support++;
     const d = v - max;
-    const e = Math.exp(d);
+    const e = expNonPositive(d); // == Math.exp(d) (d <= 0), without the call into C++
     z += e;
     w += e * d;
   }

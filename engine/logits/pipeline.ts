@@ -54,6 +54,8 @@ export interface ProcessedLogits {
   /** Processed scores (a copy when any stage ran; the raw array itself otherwise). */
   scores: Float32Array;
   logsumexp: number;
+  /** The first id of the recorded processed top-k list (the argmax, same tie-break); present when recording. */
+  best?: number;
   /** Present when recording was asked for. */
   record?: { raw: DistributionSummary; stages: ProcessorStage[]; processed: DistributionSummary & { support: number } };
 }
@@ -85,16 +87,19 @@ export function processLogits(
     for (const st of stages) st.apply(s, seen);
     return { scores: s, logsumexp: logSumExp(s) };
   }
-  const { support: rawSupport, ...rawSummary } = summarizeScores(raw, k);
+  const rawFull = summarizeScores(raw, k);
+  const rawSupport = rawFull.support;
+  const rawSummary: DistributionSummary = { topk: rawFull.topk, logsumexp: rawFull.logsumexp, entropy: rawFull.entropy };
   if (stages.length === 0) {
-    return { scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: { ...rawSummary, support: rawSupport } } };
+    // Nothing changed the scores: the processed summary is the raw one (same top-k array, no second pass).
+    return withBest({ scores: raw, logsumexp: rawSummary.logsumexp, record: { raw: rawSummary, stages: [], processed: rawFull } });
   }
   const s = new Float32Array(raw);
   // Raw top-k ids still alive before the current stage.
   let alive = rawSummary.topk.map((e) => e.id).filter((id) => raw[id] !== -Infinity);
   const stageRecords: ProcessorStage[] = [];
   let finite = rawSupport;
-  let last = rawSummary as DistributionSummary & { support: number };
+  let last = rawFull;
   for (const st of stages) {
     st.apply(s, seen);
     last = summarizeScores(s, k);
@@ -112,6 +117,11 @@ export function processLogits(
     });
     finite = nowFinite;
   }
-  const processed = { topk: last.topk, logsumexp: last.logsumexp, entropy: last.entropy, support: last.support };
-  return { scores: s, logsumexp: last.logsumexp, record: { raw: rawSummary, stages: stageRecords, processed } };
+  return withBest({ scores: s, logsumexp: last.logsumexp, record: { raw: rawSummary, stages: stageRecords, processed: last } });
+}
+
+function withBest(p: ProcessedLogits): ProcessedLogits {
+  const first = p.record!.processed.topk[0];
+  if (first !== undefined) p.best = first.id;
+  return p;
 }

@@ -3,7 +3,7 @@
  * descending processed probability, ties by ascending id; the chosen token is the first whose cumulative
  * probability exceeds u, so u lands in [cumBefore, cumBefore + prob).
  */
-import { argmax, sortedSupport } from './math';
+import { argmax, countFinite, sortedSupport, topKIds } from './math';
 
 export interface Pick {
   tokenId: number;
@@ -26,24 +26,44 @@ export function describePick(s: Float32Array, lse: number, id: number): Pick {
   return v === -Infinity ? { tokenId: id, prob: 0, logprob: null, rank: rankOf(s, id) } : { tokenId: id, prob: Math.exp(v - lse), logprob: v - lse, rank: rankOf(s, id) };
 }
 
-export function pickArgmax(s: Float32Array, lse: number): Pick {
-  const id = argmax(s);
+/**
+ * `best`: the argmax when the caller already knows it (the first id of a recorded top-k list, same tie-break);
+ * trusted only when lse is finite, i.e. no NaN or +Infinity score could have upset that list's order.
+ */
+export function pickArgmax(s: Float32Array, lse: number, best?: number): Pick {
+  const id = best !== undefined && Number.isFinite(lse) ? best : argmax(s);
   const v = s[id]!;
   return { tokenId: id, prob: Math.exp(v - lse), logprob: v - lse, rank: 0 };
 }
 
+/** The draw walks this many of the most likely tokens before it sorts the whole support (rarely needed). */
+const DRAW_HEAD = 64;
+
 export function pickByDraw(s: Float32Array, lse: number, u: number): Pick & { cumBefore: number } {
-  const order = sortedSupport(s);
+  // The head of the canonical order is cheap to select; the whole support is sorted only when u falls past it.
+  // With a non-finite lse (NaN or +Infinity scores) the comparisons are no total order: sort at once, as before.
+  let order: number[];
+  let support: number;
+  if (Number.isFinite(lse)) {
+    order = topKIds(s, DRAW_HEAD);
+    support = order.length < DRAW_HEAD ? order.length : -1; // -1: more may follow
+  } else {
+    order = sortedSupport(s);
+    support = order.length;
+  }
   if (order.length === 0) throw new Error('cannot sample: every token was removed');
   let cum = 0;
-  for (let r = 0; r < order.length; r++) {
+  for (let r = 0; ; r++) {
+    if (support < 0 && r === order.length - 1) {
+      support = countFinite(s);
+      if (support > order.length) order = sortedSupport(s); // same order, its head is the list walked so far
+    }
     const id = order[r]!;
     const p = Math.exp(s[id]! - lse);
     // The last token takes whatever rounding leaves above the total.
-    if (u < cum + p || r === order.length - 1) return { tokenId: id, prob: p, logprob: s[id]! - lse, rank: r, cumBefore: cum };
+    if (u < cum + p || r === support - 1) return { tokenId: id, prob: p, logprob: s[id]! - lse, rank: r, cumBefore: cum };
     cum += p;
   }
-  throw new Error('unreachable');
 }
 
 /** One draw of a sample without replacement: which entry, and where u landed among the entries still in play. */

@@ -61,7 +61,7 @@ export class DecoderState {
     });
     this.cache = out.cache;
     const seq = o.inputIds[0]!.length;
-    const positions = o.positionIds ?? o.inputIds.map(() => Array.from({ length: seq }, (_, i) => before + i));
+    const positions = o.positionIds ?? o.inputIds.map(() => consecutive(before, seq));
     const callId = this.ctx.emitter.modelCall({
       model: this.role,
       purpose: o.purpose,
@@ -107,6 +107,13 @@ export class DecoderState {
   }
 }
 
+/** [from, from + 1, …] of length n (Array.from with a length object is several times slower per call). */
+function consecutive(from: number, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = from + i;
+  return out;
+}
+
 /** The session for the run's main decoder: the primary unless recording needs the instrumented variant. */
 export function mainSession(ctx: RunContext, needs: { hiddenStates?: boolean; treeMask?: boolean } = {}) {
   const rec = ctx.tensorSink ? ctx.record : { attentions: false, hiddenStates: false };
@@ -125,6 +132,8 @@ export interface Distribution {
   distId: string;
   scores: Float32Array;
   logsumexp: number;
+  /** The argmax of `scores` when already known (first id of the recorded top-k); saves a vocabulary scan. */
+  best?: number;
 }
 
 /**
@@ -152,7 +161,7 @@ export function distribution(
     stages: r.stages,
     processed: r.processed,
   });
-  return { distId, scores: p.scores, logsumexp: p.logsumexp };
+  return p.best !== undefined ? { distId, scores: p.scores, logsumexp: p.logsumexp, best: p.best } : { distId, scores: p.scores, logsumexp: p.logsumexp };
 }
 
 export interface Chosen {
@@ -177,7 +186,7 @@ export function choose(ctx: RunContext, d: Distribution, outputIndex: number, so
     ctx.emitter.choice(d.distId, pick, 'sample', u);
     return { tokenId: pick.tokenId, source, pick };
   }
-  const pick = pickArgmax(d.scores, d.logsumexp);
+  const pick = pickArgmax(d.scores, d.logsumexp, d.best);
   ctx.emitter.choice(d.distId, pick, 'argmax');
   return { tokenId: pick.tokenId, source, pick };
 }

@@ -76,11 +76,28 @@ export class TraceEmitter {
     return callId;
   }
 
+  /** ensureTokens for the ids of one top-k list, without building an id array per list. */
+  private ensureListed(list: readonly { id: number }[]): void {
+    let fresh: number[] | null = null;
+    for (let i = 0; i < list.length; i++) {
+      const id = list[i]!.id;
+      if (this.known.has(id)) continue;
+      this.known.add(id);
+      (fresh ??= []).push(id);
+    }
+    if (fresh) this.emit({ type: 'tokens', entries: fresh.map((id) => this.display.entry(id)) });
+  }
+
   distribution(d: Without<DistributionRecord, 'type' | 'step' | 'distId'>): string {
     const distId = `c${d.callId}.r${d.row}.p${d.index}`;
-    this.ensureTokens(d.raw.topk.map((e) => e.id));
-    for (const s of d.stages) this.ensureTokens(s.topk.map((e) => e.id));
-    this.ensureTokens(d.processed.topk.map((e) => e.id));
+    this.ensureListed(d.raw.topk);
+    let previous = d.raw.topk;
+    for (const s of d.stages) {
+      if (s.topk !== previous) this.ensureListed(s.topk);
+      previous = s.topk;
+    }
+    // The processed list is often the very array of the raw or last stage list: its ids are known already.
+    if (d.processed.topk !== previous) this.ensureListed(d.processed.topk);
     this.emit({ type: 'distribution', step: this.step, distId, ...d });
     return distId;
   }

@@ -16,6 +16,7 @@ import { basename } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { TraceRecord, TensorRef } from './schema';
 import { SidecarWriter, sidecarPathFor } from './sidecar';
+import { recordJson } from './record-json';
 import type { TensorData } from './tensor-codec';
 
 export interface TraceWriterOptions {
@@ -35,7 +36,8 @@ export class TraceWriter {
   readonly gzip: boolean;
   readonly sidecar: SidecarWriter | null;
   private fd: number | null;
-  private buffer: string[] = [];
+  /** Pending lines, UTF-8 encoded straight into one reused buffer (no per-flush join or Buffer allocation). */
+  private buffer: Buffer;
   private bufferedBytes = 0;
   private lastFlush = Date.now();
   private records = 0;
@@ -47,6 +49,7 @@ export class TraceWriter {
     this.sidecar = options.sidecar ? new SidecarWriter(sidecarPathFor(path)) : null;
     this.chunkBytes = options.flushBytes ?? (this.gzip ? 64 * 1024 : 32 * 1024);
     this.intervalMs = options.flushIntervalMs ?? (this.gzip ? 1000 : 250);
+    this.buffer = Buffer.allocUnsafe(this.chunkBytes + 64 * 1024);
     this.fd = openSync(path, 'w');
   }
 
@@ -62,10 +65,13 @@ export class TraceWriter {
     if (record.type === 'header' && this.sidecar && record.sidecar === undefined) {
       line = JSON.stringify({ ...record, sidecar: basename(this.sidecar.path) });
     } else {
-      line = JSON.stringify(record);
+      line = recordJson(record);
     }
-    this.buffer.push(line, '\n');
-    this.bufferedBytes += line.length + 1;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit; a record never leaves the buffer half written.
+    const room = line.length * 3 + 1;
+    if (this.buffer.length - this.bufferedBytes < room) this.grow(room);
+    this.bufferedBytes += this.buffer.write(line, this.bufferedBytes);
+    this.buffer[this.bufferedBytes++] = 10; // '\n'
     this.records++;
     if (FLUSH_TYPES.has(record.type)) this.flushIfDue(record.type !== 'commit');
   }
@@ -81,14 +87,20 @@ export class TraceWriter {
     if (this.bufferedBytes >= this.chunkBytes || Date.now() - this.lastFlush >= this.intervalMs) this.flush();
   }
 
+  /** Makes room for `bytes` more without flushing (writes stay at step boundaries). */
+  private grow(bytes: number): void {
+    const next = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.bufferedBytes + bytes));
+    this.buffer.copy(next, 0, 0, this.bufferedBytes);
+    this.buffer = next;
+  }
+
   /** Writes everything buffered to the file now. */
   flush(): void {
-    if (this.fd === null || this.buffer.length === 0) return;
-    const text = this.buffer.join('');
-    this.buffer = [];
+    if (this.fd === null || this.bufferedBytes === 0) return;
+    const pending = this.buffer.subarray(0, this.bufferedBytes);
     this.bufferedBytes = 0;
     this.lastFlush = Date.now();
-    const bytes = this.gzip ? gzipSync(text) : Buffer.from(text, 'utf8');
+    const bytes = this.gzip ? gzipSync(pending) : pending;
     let written = 0;
     while (written < bytes.byteLength) written += writeSync(this.fd, bytes, written);
   }
