@@ -99,7 +99,7 @@ describe('speculative sampling on a 4-token vocabulary: whole output sequences ~
 
   it('chain speculative sampling (γ = 2): sequence chi-square and per-position acceptance ≈ Σ min(p, q)', async () => {
     const { target, draft, prompt, V, exact } = await setup;
-    const runs = 2000;
+    const runs = 1500;
     const { counts, firstVerify } = await sampleRuns('speculative', { num_assistant_tokens: 2 }, runs, 1, V);
     const fit = chiSquareTest(counts, exact);
     expect(fit.df, 'too few populated cells for a meaningful test').toBeGreaterThan(30);
@@ -131,7 +131,7 @@ describe('speculative sampling on a 4-token vocabulary: whole output sequences ~
   it('chain speculative sampling at T = 0.7 with γ = 1 (two speculative steps per run): sequence chi-square', async () => {
     const { target, prompt, V } = await setup;
     const exact = await exactSequenceProbs(target, prompt, LENGTH, 0.7);
-    const runs = 2000;
+    const runs = 1200;
     const { counts, firstVerify } = await sampleRuns('speculative', { num_assistant_tokens: 1 }, runs, 50_001, V, 0.7);
     expect(firstVerify.every((v) => v.decisions.length === 1)).toBe(true);
     const fit = chiSquareTest(counts, exact);
@@ -141,7 +141,7 @@ describe('speculative sampling on a 4-token vocabulary: whole output sequences ~
 
   it('SpecInfer token tree ⟨2,2⟩ with i.i.d. sampled siblings and recursive rejection: sequence chi-square', async () => {
     const { V, exact } = await setup;
-    const runs = 2500;
+    const runs = 1500;
     const { counts, firstVerify } = await sampleRuns('specinfer', { expansion: '2,2' }, runs, 100_001, V);
     // The first step's tree really branched: two root children and four grandchildren.
     expect(firstVerify.every((v) => v.decisions.length >= 2)).toBe(true);
