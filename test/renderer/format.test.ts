@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProb, formatSigned, formatMs, formatPercent, tokenPieces, tokenLabel } from '../../renderer/src/format/format';
+import { formatCount, formatProb, formatSigned, formatMs, formatPercent, tokenPieces, tokenLabel } from '../../renderer/src/format/format';
 
 describe('number formatting', () => {
   it('shows probabilities with 2–3 significant digits and tiny ones in exponent form', () => {
@@ -26,6 +26,12 @@ describe('number formatting', () => {
     expect(formatPercent(0.264)).toBe('26%');
     expect(formatPercent(0.05)).toBe('5.0%');
     expect(formatPercent(null)).toBe('—');
+  });
+  it('writes counts with thousands separators, like toLocaleString en-US', () => {
+    expect(formatCount(50257)).toBe('50,257');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(1234567)).toBe((1234567).toLocaleString('en-US'));
+    expect(formatCount(0)).toBe('0');
   });
 });
 

@@ -12,9 +12,10 @@ import { useApp, appStore, type StageKey } from '../store/store';
 import type { TraceIndex } from '../trace/trace-index';
 import { distributionView, drawView, type DistributionView as DView, type StageColumn } from '../trace/distribution-model';
 import type { ChoiceRecord, DistributionRecord } from '../../../engine/trace/schema';
-import { formatProb, formatSigned, formatNumber, tokenLabel } from '../format/format';
+import { formatCount, formatProb, formatSigned, formatNumber, tokenLabel } from '../format/format';
 import { useSize } from './use-size';
 import { useWalkLit } from '../walkthrough/highlight';
+import './distribution.css';
 
 const ROW_H = 20;
 const PAD = 14;
@@ -54,25 +55,25 @@ function PipelineStrip({ view, stageKey, reveal, x0, width }: { view: DView; sta
           <g
             key={c.key}
             transform={`translate(${x}, 0)`}
-            style={{ cursor: available ? 'pointer' : 'default', opacity: available ? 1 : 0.35 }}
+            className={`dv-stage${active ? ' active' : ''}${available ? '' : ' unavailable'}`}
             onClick={() => available && appStore.getState().setStage(c.key)}
             data-stage={c.key}
           >
             <title>{available ? `show the distribution after ${c.label}` : 'not computed yet at this sub-step'}</title>
-            <rect width={boxW} height={boxH} rx={5} style={{ fill: active ? 'var(--accent-soft)' : 'var(--panel-2)', stroke: active ? 'var(--accent)' : 'var(--line)', strokeWidth: active ? 1.5 : 1 }} />
-            <text x={8} y={15} style={{ fontSize: 11, fontWeight: 600, fill: active ? 'var(--accent)' : 'var(--ink-2)' }}>
+            <rect width={boxW} height={boxH} rx={5} className="dv-stage-box" />
+            <text x={8} y={15} className="dv-stage-label">
               {clip(c.label, Math.floor(boxW / 6.5))}
             </text>
             {c.removedCount > 0 ? (
-              <text x={boxW - 7} y={15} textAnchor="end" className="mono" style={{ fontSize: 10, fill: 'var(--c-rejected)' }}>
-                −{c.removedCount.toLocaleString('en-US')}
+              <text x={boxW - 7} y={15} textAnchor="end" className="mono dv-stage-removed">
+                −{formatCount(c.removedCount)}
               </text>
             ) : null}
             {top.map((p, j) => (
-              <rect key={j} x={8 + j * bw} y={boxH - 6 - p * scale} width={Math.max(1, bw - 1.5)} height={Math.max(0.5, p * scale)} style={{ fill: active ? 'var(--accent)' : 'var(--bar)' }} />
+              <rect key={j} x={8 + j * bw} y={boxH - 6 - p * scale} width={Math.max(1, bw - 1.5)} height={Math.max(0.5, p * scale)} className="dv-mini" />
             ))}
             {i < cols.length - 1 ? (
-              <path d={`M${boxW + 4},${boxH / 2} l${gap - 9},0 m-4,-4 l4,4 l-4,4`} style={{ fill: 'none', stroke: 'var(--ink-3)', strokeWidth: 1.3 }} />
+              <path d={`M${boxW + 4},${boxH / 2} l${gap - 9},0 m-4,-4 l4,4 l-4,4`} className="dv-arrow" />
             ) : null}
           </g>
         );
@@ -104,13 +105,13 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
   const x = scaleLinear().domain([0, 1]).range([0, barW]);
   return (
     <g transform={`translate(${x0}, ${y0})`} data-testid="bars" data-walk-dim={walk.any ? 'true' : undefined}>
-      <text x={0} y={-8} style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
+      <text x={0} y={-8} className="dv-head">
         TOKEN
       </text>
-      <text x={labelW} y={-8} style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
+      <text x={labelW} y={-8} className="dv-head">
         P AFTER {column.name === 'raw' ? 'RAW LOGITS' : column.name.toUpperCase().replace(/_/g, ' ')}{isRaw ? '' : '   (outline: raw)'}
       </text>
-      <text x={labelW + barW + numW} y={-8} textAnchor="end" style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
+      <text x={labelW + barW + numW} y={-8} textAnchor="end" className="dv-head">
         P · LOG P
       </text>
       {shown.map((r, i) => {
@@ -125,9 +126,10 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
         const label = clip(tokenLabel(entry.text, entry.bytes), 18);
         return (
           <g
-            key={r.id}
+            // Keyed by slot, not token: a step then updates a dozen rows in place instead of rebuilding them.
+            key={i}
             transform={`translate(0, ${y})`}
-            style={{ cursor: 'pointer' }}
+            className={`dv-row${chosen ? ' chosen' : ''}${selected ? ' selected' : ''}${masked ? ' masked' : ''}`}
             data-token-id={r.id}
             data-chosen={chosen ? 'true' : undefined}
             data-walk-part="bar"
@@ -136,30 +138,30 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
             onMouseLeave={() => appStore.getState().setHover(null)}
             onClick={() => appStore.getState().lock({ kind: 'candidate', distId: view.dist.distId, tokenId: r.id })}
           >
-            <rect x={-6} y={0} width={labelW + barW + numW + 12} height={ROW_H - 2} rx={3} style={{ fill: selected ? 'var(--accent-soft)' : chosen ? 'var(--c-resampled-bg)' : 'transparent' }} />
-            <text x={0} y={13.5} className="mono" style={{ fontSize: 11, fill: 'var(--ink-3)' }}>
+            <rect x={-6} y={0} width={labelW + barW + numW + 12} height={ROW_H - 2} rx={3} className="dv-row-bg" />
+            <text x={0} y={13.5} className="mono dv-rank">
               {r.rawRank + 1}
             </text>
-            <text x={22} y={13.5} className="mono" style={{ fontSize: 12, fill: masked ? 'var(--ink-3)' : 'var(--ink)', textDecoration: masked ? 'line-through' : 'none', fontWeight: chosen ? 700 : 400 }}>
+            <text x={22} y={13.5} className="mono dv-label">
               {label}
             </text>
-            {!isRaw ? <rect x={labelW} y={3} width={Math.max(0.5, x(rawP))} height={ROW_H - 8} rx={2} style={{ fill: 'none', stroke: 'var(--line-strong)', strokeDasharray: '3 2' }} /> : null}
+            {!isRaw ? <rect x={labelW} y={3} width={Math.max(0.5, x(rawP))} height={ROW_H - 8} rx={2} className="dv-ghost" /> : null}
             {masked ? (
-              <text x={labelW + 4} y={13.5} style={{ fontSize: 11, fill: 'var(--c-rejected)', fontStyle: 'italic' }}>
+              <text x={labelW + 4} y={13.5} className="dv-removed">
                 ✕ removed by {r.removedBy ?? column.label}
               </text>
             ) : (
-              <rect x={labelW} y={3} width={Math.max(1, x(p))} height={ROW_H - 8} rx={2} style={{ fill: chosen ? 'var(--chosen)' : 'var(--bar)' }} />
+              <rect x={labelW} y={3} width={Math.max(1, x(p))} height={ROW_H - 8} rx={2} className="dv-bar" />
             )}
             {chosen ? (
-              <text x={labelW + (masked ? 0 : x(p)) + 6} y={13.5} style={{ fontSize: 10.5, fill: 'var(--chosen)', fontWeight: 700 }}>
+              <text x={labelW + (masked ? 0 : x(p)) + 6} y={13.5} className="dv-chosen-mark">
                 ◀ chosen
               </text>
             ) : null}
-            <text x={labelW + barW + numW - 62} y={13.5} textAnchor="end" className="mono" style={{ fontSize: 11.5, fill: masked ? 'var(--ink-3)' : 'var(--ink)' }}>
+            <text x={labelW + barW + numW - 62} y={13.5} textAnchor="end" className="mono dv-prob">
               {masked ? '0' : formatProb(p)}
             </text>
-            <text x={labelW + barW + numW} y={13.5} textAnchor="end" className="mono" style={{ fontSize: 11, fill: 'var(--ink-3)' }}>
+            <text x={labelW + barW + numW} y={13.5} textAnchor="end" className="mono dv-logp">
               {formatSigned(lp ?? null)}
             </text>
           </g>
@@ -184,50 +186,50 @@ function DrawStrip({ trace, dist, choice, reveal, x0, y0, width }: { trace: Trac
   else caption = `${choice.rule}: no random draw; took rank ${choice.rank + 1} (p ${formatProb(choice.prob)})`;
   return (
     <g transform={`translate(${x0}, ${y0})`} data-testid="draw" data-walk-lit={walk.has(`draw:${dist.distId}`) ? 'true' : undefined}>
-      <text x={0} y={-8} style={{ fontSize: 10.5, fill: 'var(--ink-3)', letterSpacing: '0.05em' }}>
+      <text x={0} y={-8} className="dv-head">
         THE DRAW · CUMULATIVE PROCESSED PROBABILITY
       </text>
       {dv.segments.map((s, i) => (
         <rect
-          key={`${s.id}-${i}`}
+          key={i}
           x={x(s.start)}
           y={0}
           width={Math.max(0.5, x(s.prob) - 1)}
           height={h}
-          style={{ fill: s.chosen && drawn ? 'var(--chosen)' : i % 2 ? 'var(--bar)' : 'var(--bar-muted)', stroke: s.chosen && drawn ? 'var(--ink)' : 'none', strokeWidth: 1 }}
+          className={s.chosen && drawn ? 'dv-seg chosen' : i % 2 ? 'dv-seg' : 'dv-seg alt'}
         >
           <title>{`${tokenLabel(trace.tokenText(s.id).text)}  p ${formatProb(s.prob)}  [${s.start.toFixed(3)}, ${(s.start + s.prob).toFixed(3)})`}</title>
         </rect>
       ))}
       {dv.segments.map((s, i) =>
         x(s.prob) > 34 ? (
-          <text key={`l${i}`} x={x(s.start) + 4} y={15} className="mono" style={{ fontSize: 10.5, fill: s.chosen && drawn ? '#111' : 'var(--ink)', pointerEvents: 'none' }}>
+          <text key={`l${i}`} x={x(s.start) + 4} y={15} className={s.chosen && drawn ? 'mono dv-seg-label chosen' : 'mono dv-seg-label'}>
             {clip(tokenLabel(trace.tokenText(s.id).text), Math.floor(x(s.prob) / 7))}
           </text>
         ) : null,
       )}
       {dv.rest > 0.02 ? (
         <g>
-          <rect x={x(1 - dv.rest)} y={0.5} width={Math.max(0.5, x(dv.rest) - 1)} height={h - 1} style={{ fill: 'none', stroke: 'var(--line-strong)', strokeDasharray: '3 2' }} />
+          <rect x={x(1 - dv.rest)} y={0.5} width={Math.max(0.5, x(dv.rest) - 1)} height={h - 1} className="dv-ghost" />
           {x(dv.rest) > 60 ? (
-            <text x={x(1 - dv.rest) + 5} y={15} style={{ fontSize: 10.5, fill: 'var(--ink-3)' }}>
+            <text x={x(1 - dv.rest) + 5} y={15} className="dv-rest">
               rest of the vocabulary {formatProb(dv.rest)}
             </text>
           ) : null}
         </g>
       ) : null}
       {[0, 0.25, 0.5, 0.75, 1].map((t) => (
-        <text key={t} x={x(t)} y={h + 12} textAnchor={t === 0 ? 'start' : t === 1 ? 'end' : 'middle'} className="mono" style={{ fontSize: 9.5, fill: 'var(--ink-3)' }}>
+        <text key={t} x={x(t)} y={h + 12} textAnchor={t === 0 ? 'start' : t === 1 ? 'end' : 'middle'} className="mono dv-tick">
           {t}
         </text>
       ))}
       {drawn && sampled ? (
         <g transform={`translate(${x(choice!.u!)}, 0)`} data-testid="u-marker">
-          <line y1={-4} y2={h + 4} style={{ stroke: 'var(--u-marker)', strokeWidth: 2 }} />
-          <path d="M-5,-10 L5,-10 L0,-3 Z" style={{ fill: 'var(--u-marker)' }} />
+          <line y1={-4} y2={h + 4} className="dv-u-line" />
+          <path d="M-5,-10 L5,-10 L0,-3 Z" className="dv-u-head" />
         </g>
       ) : null}
-      <text x={0} y={h + 28} className="mono" style={{ fontSize: 11.5, fill: drawn ? 'var(--ink)' : 'var(--ink-3)' }} data-testid="draw-caption">
+      <text x={0} y={h + 28} className={drawn ? 'mono dv-caption' : 'mono dv-caption pending'} data-testid="draw-caption">
         {caption}
       </text>
     </g>
@@ -255,13 +257,13 @@ export const DistributionChart = memo(function DistributionChart({ trace, dist, 
       role="img"
       aria-label={`next-token distribution at step ${stepNo}`}
     >
-      <rect width={width} height={Math.max(height, totalH)} style={{ fill: 'var(--panel)' }} />
+      <rect width={width} height={Math.max(height, totalH)} className="dv-backdrop" />
       <g transform={`translate(${PAD}, 20)`}>
-        <text style={{ fontSize: 13, fontWeight: 600, fill: 'var(--ink)' }}>
-          Next-token distribution <tspan style={{ fill: 'var(--ink-3)', fontWeight: 400 }}>· step {stepNo} · position {dist.position} · {dist.model}</tspan>
+        <text className="dv-title">
+          Next-token distribution <tspan className="dv-subtitle">· step {stepNo} · position {dist.position} · {dist.model}</tspan>
         </text>
-        <text x={innerW} textAnchor="end" className="mono" style={{ fontSize: 11.5, fill: 'var(--ink-2)' }} data-testid="entropy">
-          H raw {formatNumber(view.rawEntropy)} → processed {formatNumber(view.entropy)} nats · support {view.support.toLocaleString('en-US')}
+        <text x={innerW} textAnchor="end" className="mono dv-entropy" data-testid="entropy">
+          H raw {formatNumber(view.rawEntropy)} → processed {formatNumber(view.entropy)} nats · support {formatCount(view.support)}
         </text>
       </g>
       <PipelineStrip view={view} stageKey={column.key} reveal={reveal} x0={PAD} width={innerW} />

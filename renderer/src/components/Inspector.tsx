@@ -2,6 +2,7 @@
  * Inspector: the numbers behind whatever is selected (hover previews, click locks). With nothing
  * selected it explains the cursor step's decision. Metrics of the whole run sit underneath.
  */
+import { memo } from 'react';
 import { useApp } from '../store/store';
 import type { TraceIndex, OutputToken } from '../trace/trace-index';
 import { distributionView } from '../trace/distribution-model';
@@ -50,8 +51,8 @@ function StageTable({ trace, dist, tokenId }: { trace: TraceIndex; dist: Distrib
             .filter((r) => r.processedProb !== null && r.processedProb > 0)
             .sort((a, b) => (b.processedProb ?? 0) - (a.processedProb ?? 0))
             .slice(0, 5)
-            .map((r) => (
-              <tr key={r.id} className={r.id === tokenId ? 'hl' : ''}>
+            .map((r, i) => (
+              <tr key={i} className={r.id === tokenId ? 'hl' : ''}>
                 <td>
                   <span className="mono">
                     <TokenText entry={trace.tokenText(r.id)} />
@@ -152,7 +153,8 @@ function CandidateDetails({ trace, dist, tokenId }: { trace: TraceIndex; dist: D
   );
 }
 
-export function Metrics() {
+/** Whole-run numbers: they change when the trace grows, not when the cursor moves (memo: no props). */
+export const Metrics = memo(function Metrics() {
   const trace = useApp((s) => s.trace);
   useApp((s) => s.traceVersion);
   const m = trace.metrics();
@@ -174,7 +176,7 @@ export function Metrics() {
       ))}
     </div>
   );
-}
+});
 
 export function Inspector() {
   const trace = useApp((s) => s.trace);

@@ -1,12 +1,23 @@
 /** Status bar: model + capabilities · step i/N · τ · acceptance · tokens/s · engine state. */
 import { useApp } from '../store/store';
-import { formatNumber, formatPercent } from '../format/format';
+import { formatCount, formatNumber, formatPercent } from '../format/format';
 import { IS_VIEWER } from '../export/viewer-mode';
+
+/** The one part of the bar a step changes, on its own so stepping re-renders only it. */
+function StepCount() {
+  const stepIdx = useApp((s) => s.cursor.stepIdx);
+  const n = useApp((s) => s.trace.steps.length);
+  useApp((s) => s.traceVersion);
+  return (
+    <span className="num" data-testid="status-step">
+      step {stepIdx >= 0 ? stepIdx + 1 : 0}/{n}
+    </span>
+  );
+}
 
 export function StatusBar() {
   const trace = useApp((s) => s.trace);
   useApp((s) => s.traceVersion);
-  const cursor = useApp((s) => s.cursor);
   const transport = useApp((s) => s.transport);
   const status = useApp((s) => s.engineStatus);
   const runState = useApp((s) => s.runState);
@@ -34,7 +45,7 @@ export function StatusBar() {
     <footer className="panel status" data-testid="status-bar">
       <span title="model and what it can show">
         <b>{model?.id ?? '—'}</b>
-        {model ? <span className="muted"> · {model.manifest.numLayers}L · V {model.manifest.vocabSize.toLocaleString('en-US')}</span> : null}
+        {model ? <span className="muted"> · {model.manifest.numLayers}L · V {formatCount(model.manifest.vocabSize)}</span> : null}
         {caps.map((c) => (
           <span className="cap" key={String(c)}>{c}</span>
         ))}
@@ -43,9 +54,7 @@ export function StatusBar() {
         {trace.header?.method.name ?? ''}
         {source.warnings.length ? <span className="muted" title={source.warnings.join('\n')}> · ⚠ {source.warnings.length}</span> : null}
       </span>
-      <span className="num" data-testid="status-step">
-        step {cursor.stepIdx >= 0 ? cursor.stepIdx + 1 : 0}/{trace.steps.length}
-      </span>
+      <StepCount />
       <span className="num">τ {formatNumber(m.tau)}</span>
       <span className="num">acceptance {m.acceptanceRate === null ? 'n/a' : formatPercent(m.acceptanceRate)}</span>
       <span className="num">{formatNumber(m.tokensPerSecond, 1)} tok/s</span>

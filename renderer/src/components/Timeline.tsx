@@ -76,10 +76,41 @@ function drawTicks(canvas: HTMLCanvasElement, trace: TraceIndex, width: number, 
 
 const SPEEDS = [1, 2, 4, 8, 16, 32, 64];
 
+/** The cursor line: the only part of the track a step moves. */
+function TimelineCursor({ width }: { width: number }) {
+  const n = useApp((s) => s.trace.steps.length);
+  const stepIdx = useApp((s) => s.cursor.stepIdx);
+  const left = n > 0 && stepIdx >= 0 ? ((stepIdx + 0.5) / n) * width - 1 : -10;
+  return <div className="timeline-cursor" style={{ transform: `translateX(${left}px)` }} />;
+}
+
+/** Step number and sub-step phases at the cursor. */
+function StepInfo() {
+  const trace = useApp((s) => s.trace);
+  useApp((s) => s.traceVersion);
+  const cursor = useApp((s) => s.cursor);
+  const n = trace.steps.length;
+  const phases = cursor.stepIdx >= 0 ? trace.phasesOf(cursor.stepIdx) : [];
+  const step = trace.steps[cursor.stepIdx];
+  return (
+    <div className="timeline-side">
+      <div className="step-label" data-testid="step-label">
+        step <b className="num">{cursor.stepIdx >= 0 ? cursor.stepIdx + 1 : 0}</b> / <span className="num">{n}</span>
+        {step ? <span className="muted"> · #{step.step}</span> : null}
+      </div>
+      <div className="phases" data-testid="phases">
+        {phases.map((p, i) => (
+          <span key={p} className={`phase ${i === cursor.phase ? 'active' : i < cursor.phase ? 'done' : ''}`}>{p}</span>
+        ))}
+      </div>
+    </div>
+  );
+}
+
+/** Controls and track; what a step changes lives in TimelineCursor and StepInfo, so stepping re-renders only them. */
 export function Timeline() {
   const trace = useApp((s) => s.trace);
   const version = useApp((s) => s.traceVersion);
-  const cursor = useApp((s) => s.cursor);
   const playing = useApp((s) => s.playing);
   const speed = useApp((s) => s.speed);
   const theme = useApp((s) => s.theme);
@@ -101,8 +132,6 @@ export function Timeline() {
   }, [trace, version, width, theme]);
 
   const n = trace.steps.length;
-  const phases = cursor.stepIdx >= 0 ? trace.phasesOf(cursor.stepIdx) : [];
-  const left = n > 0 && cursor.stepIdx >= 0 ? ((cursor.stepIdx + 0.5) / n) * width - 1 : -10;
 
   const scrubTo = (clientX: number) => {
     const r = track.current!.getBoundingClientRect();
@@ -110,7 +139,6 @@ export function Timeline() {
     if (n > 0) appStore.getState().gotoStep(Math.max(0, Math.min(n - 1, i)));
   };
   const a = appStore.getState();
-  const step = trace.steps[cursor.stepIdx];
   return (
     <section className="panel timeline" aria-label="timeline">
       <div className="timeline-controls">
@@ -149,19 +177,9 @@ export function Timeline() {
       >
         <canvas ref={canvas} />
         <BreakpointMarks width={width} />
-        <div className="timeline-cursor" style={{ transform: `translateX(${left}px)` }} />
+        <TimelineCursor width={width} />
       </div>
-      <div className="timeline-side">
-        <div className="step-label" data-testid="step-label">
-          step <b className="num">{cursor.stepIdx >= 0 ? cursor.stepIdx + 1 : 0}</b> / <span className="num">{n}</span>
-          {step ? <span className="muted"> · #{step.step}</span> : null}
-        </div>
-        <div className="phases" data-testid="phases">
-          {phases.map((p, i) => (
-            <span key={p} className={`phase ${i === cursor.phase ? 'active' : i < cursor.phase ? 'done' : ''}`}>{p}</span>
-          ))}
-        </div>
-      </div>
+      <StepInfo />
     </section>
   );
 }

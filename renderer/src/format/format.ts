@@ -38,6 +38,13 @@ export function formatMs(ms: number | null | undefined): string {
   return `${ms.toFixed(2)} ms`;
 }
 
+const COUNT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** A whole count with thousands separators ("50,257"); one shared formatter, not one per call. */
+export function formatCount(n: number): string {
+  return COUNT.format(n);
+}
+
 /** A plain number with sensible precision (τ, tokens/s, entropy). */
 export function formatNumber(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
