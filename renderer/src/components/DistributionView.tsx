@@ -154,9 +154,16 @@ function Bars({ trace, view, column, choice, selectedId, x0, y0, width, rows }: 
               <rect x={labelW} y={3} width={Math.max(1, x(p))} height={ROW_H - 8} rx={2} className="dv-bar" />
             )}
             {chosen ? (
-              <text x={labelW + (masked ? 0 : x(p)) + 6} y={13.5} className="dv-chosen-mark">
-                ◀ chosen
-              </text>
+              // A long bar leaves no room after it before the numbers: the mark goes inside, at its end.
+              !masked && x(p) > barW - 64 ? (
+                <text x={labelW + x(p) - 6} y={13.5} textAnchor="end" className="dv-chosen-mark inside">
+                  chosen
+                </text>
+              ) : (
+                <text x={labelW + (masked ? 0 : x(p)) + 6} y={13.5} className="dv-chosen-mark">
+                  ◀ chosen
+                </text>
+              )
             ) : null}
             <text x={labelW + barW + numW - 62} y={13.5} textAnchor="end" className="mono dv-prob">
               {masked ? '0' : formatProb(p)}

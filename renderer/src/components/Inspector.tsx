@@ -121,7 +121,9 @@ function TokenDetails({ trace, token }: { trace: TraceIndex; token: OutputToken 
         {call ? (
           <>
             <dt>forward pass</dt>
-            <dd>{call.purpose} · {formatMs(call.durationMs)} · cache {call.cacheLenIn}→{call.cacheLenOut}</dd>
+            <dd>{call.purpose} · {formatMs(call.durationMs)}</dd>
+            <dt>kv cache</dt>
+            <dd>{call.cacheLenIn} → {call.cacheLenOut}</dd>
           </>
         ) : null}
       </dl>

@@ -71,13 +71,13 @@ export function Toolbar() {
         <BrandMark />
         <span className="brand-name">Decodescope</span>
       </div>
-      <select className="input" aria-label="model" title="model" data-testid="model-select" value={model} onChange={(e) => setModel(e.target.value)} disabled={!engineUp} style={{ width: 104 }}>
+      <select className="input" aria-label="model" title="model" data-testid="model-select" value={model} onChange={(e) => setModel(e.target.value)} disabled={!engineUp} style={{ width: '8em' }}>
         {models.length === 0 ? <option value="">{header?.models[0]?.id ?? 'model'}</option> : null}
         {models.map((m) => (
           <option key={m.path} value={modelChoice(m)}>{m.id}{m.bundled ? '' : ' (folder)'}</option>
         ))}
       </select>
-      <select className="input" aria-label="method" title="decoding method" data-testid="method-select" value={methodName} onChange={(e) => setMethod(e.target.value)} disabled={!engineUp} style={{ width: 134 }}>
+      <select className="input" aria-label="method" title="decoding method" data-testid="method-select" value={methodName} onChange={(e) => setMethod(e.target.value)} disabled={!engineUp} style={{ width: '10.5em' }}>
         {methods.length === 0 ? <option value="">{header?.method.name ?? 'method'}</option> : null}
         {methods.map((m) => (
           <option key={m.name} value={m.name} title={m.description}>{m.name}</option>
@@ -117,7 +117,7 @@ export function Toolbar() {
       <select className="input" aria-label="open a demo" value="" onChange={(e) => {
           if (e.target.value) void loadDemo(e.target.value);
           e.target.blur();
-        }} style={{ width: 84 }}>
+        }} style={{ width: '6.5em' }}>
         <option value="">Demos</option>
         {DEMOS.map((d) => (
           <option key={d.name} value={d.name}>{d.name}</option>
