@@ -53,7 +53,7 @@ export function pickCell(ctx: RunContext, d: Distribution, outputIndex: number):
     ctx.emitter.choice(d.distId, pick, 'forced');
     return pick;
   }
-  const pick = pickArgmax(d.scores, d.logsumexp);
+  const pick = pickArgmax(d.scores, d.logsumexp, d.best);
   ctx.emitter.choice(d.distId, pick, 'argmax');
   return pick;
 }

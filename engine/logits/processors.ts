@@ -4,6 +4,8 @@
  * Sorting order for ties (which HF leaves to torch.sort): descending score, then ascending id.
  */
 import { kthLargest, logSumExp, sortedSupport, countFinite } from './math';
+// Math.exp bit for bit, cheaper in full-vocabulary loops (see exp.ts).
+import { expNonPositive } from './exp';
 
 /** CTRL-style: every id already in the sequence (prompt included), once per id: s<0 ? s*θ : s/θ. */
 export function repetitionPenalty(s: Float32Array, seen: Iterable<number>, theta: number): number {
@@ -57,7 +59,7 @@ export function topP(s: Float32Array, p: number, minKeep = 1): number {
   const remove: number[] = [];
   let cum = 0;
   for (let r = desc.length - 1; r >= 0; r--) {
-    cum += Math.exp(s[desc[r]!]! - lse);
+    cum += expNonPositive(s[desc[r]!]! - lse);
     if (cum <= 1 - p && r >= minKeep) remove.push(desc[r]!);
     else if (cum > 1 - p) break;
   }
@@ -71,7 +73,7 @@ export function minP(s: Float32Array, m: number, minKeep = 1): number {
   const lse = logSumExp(s);
   const threshold = m * Math.exp(s[desc[0]!]! - lse);
   const remove: number[] = [];
-  for (let r = minKeep; r < desc.length; r++) if (Math.exp(s[desc[r]!]! - lse) < threshold) remove.push(desc[r]!);
+  for (let r = minKeep; r < desc.length; r++) if (expNonPositive(s[desc[r]!]! - lse) < threshold) remove.push(desc[r]!);
   return removeAll(s, remove);
 }
 
@@ -82,7 +84,7 @@ export function typical(s: Float32Array, mass: number, minKeep = 1): number {
   for (let i = 0; i < s.length; i++) {
     if (s[i] === -Infinity) continue;
     const lp = s[i]! - lse;
-    h -= Math.exp(lp) * lp;
+    h -= expNonPositive(lp) * lp;
   }
   // Sort every id (removed ones have distance +inf and sort last) by |−log p − H| ascending; ties by id.
   const n = s.length;
@@ -96,7 +98,7 @@ export function typical(s: Float32Array, mass: number, minKeep = 1): number {
   let cum = 0;
   let last = 0;
   for (let r = 0; r < n; r++) {
-    cum += s[order[r]!] === -Infinity ? 0 : Math.exp(s[order[r]!]! - lse);
+    cum += s[order[r]!] === -Infinity ? 0 : expNonPositive(s[order[r]!]! - lse);
     if (cum < mass) last++;
   }
   last = Math.min(last, n - 1);

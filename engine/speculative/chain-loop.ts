@@ -152,7 +152,7 @@ export async function runChainSpeculation(ctx: RunContext, proposer: ChainPropos
     } else if (acceptance.final.draw) {
       emitDrawnChoice(ctx, finalDist.distId, acceptance.final.draw, acceptance.final.rule === 'residual' ? 'residual' : 'sample');
     } else {
-      const pick = pickArgmax(finalDist.scores, finalDist.logsumexp);
+      const pick = pickArgmax(finalDist.scores, finalDist.logsumexp, finalDist.best);
       if (pick.tokenId !== finalToken) throw new Error(`internal: greedy final token ${finalToken} is not the argmax ${pick.tokenId}`);
       ctx.emitter.choice(finalDist.distId, describePick(finalDist.scores, finalDist.logsumexp, finalToken), 'argmax');
     }

@@ -71,7 +71,7 @@ export class DraftModelProposer implements ChainProposer {
         emitDrawnChoice(ctx, d.distId, drawn, 'sample');
         token = drawn.token;
       } else {
-        const pick = pickArgmax(d.scores, d.logsumexp);
+        const pick = pickArgmax(d.scores, d.logsumexp, d.best);
         ctx.emitter.choice(d.distId, pick, 'argmax');
         token = pick.tokenId;
       }

@@ -63,7 +63,7 @@ export class HeteroProposer implements ChainProposer {
         emitDrawnChoice(ctx, d.distId, drawn, 'sample');
         token = drawn.token;
       } else {
-        const pick = pickArgmax(d.scores, d.logsumexp);
+        const pick = pickArgmax(d.scores, d.logsumexp, d.best);
         ctx.emitter.choice(d.distId, pick, 'argmax');
         token = pick.tokenId;
       }
