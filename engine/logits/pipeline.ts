@@ -73,6 +73,9 @@ export function summarizeScores(s: Float32Array, k: number): DistributionSummary
   return { topk: topkEntries(s, st.logsumexp, ids), logsumexp: st.logsumexp, entropy: st.entropy, support: st.support };
 }
 
+/** Stages that only set scores to -Infinity (their count of removals is 0 exactly when nothing changed). */
+const FILTERS = new Set(['top_k', 'top_p', 'min_p', 'typical_p']);
+
 export function processLogits(
   raw: Float32Array,
   seen: Iterable<number>,
@@ -101,8 +104,9 @@ export function processLogits(
   let finite = rawSupport;
   let last = rawFull;
   for (const st of stages) {
-    st.apply(s, seen);
-    last = summarizeScores(s, k);
+    const removed = st.apply(s, seen);
+    // A filter that removed nothing left every score as it was: its summary is the previous one.
+    if (removed !== 0 || !FILTERS.has(st.name)) last = summarizeScores(s, k);
     const nowFinite = last.support;
     const lse = last.logsumexp;
     const removedIds = alive.filter((id) => s[id] === -Infinity);

@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../engine/model/registry';
 import { topKIds, sortedSupport, logSumExp, argmax } from '../../engine/logits/math';
-import { processLogits } from '../../engine/logits/pipeline';
+import { processLogits, summarizeScores } from '../../engine/logits/pipeline';
 import { pickArgmax, pickByDraw } from '../../engine/logits/sampler';
 import { Sfc32 } from '../../engine/logits/rng';
 import { expNonPositive } from '../../engine/logits/exp';
@@ -112,5 +112,23 @@ describe('recording fast paths', () => {
     expect(staged.processed.topk).toBe(staged.stages[1]!.topk);
     expect(staged.processed.support).toBe(10);
     expect(staged.raw.topk).not.toBe(staged.processed.topk);
+  });
+
+  it('a filter stage that removes nothing records the same summary a fresh pass gives', () => {
+    const s = vectors[0]!;
+    // min_p 1e-12 and top_k larger than the vocabulary keep every token; temperature changes every score.
+    const p = processLogits(new Float32Array(s), [], { doSample: true, temperature: 0.9, minP: 1e-12, topK: 5000 }, { record: true, topk: 20 });
+    const stages = p.record!.stages;
+    expect(stages.map((st) => [st.name, st.removedCount, st.removedIds.length])).toEqual([['temperature', 0, 0], ['top_k', 0, 0], ['min_p', 0, 0]]);
+    const fresh = summarizeScores(p.scores, 20);
+    for (const st of stages) {
+      expect(st.topk).toEqual(fresh.topk);
+      expect(st.logsumexp).toBe(fresh.logsumexp);
+    }
+    expect(p.record!.processed).toEqual(fresh);
+    // And a filter that does remove gets its own pass.
+    const cut = processLogits(new Float32Array(s), [], { doSample: true, minP: 0.05 }, { record: true, topk: 20 }).record!;
+    expect(cut.stages[0]!.removedCount).toBeGreaterThan(0);
+    expect(cut.processed.support).toBe(s.length - cut.stages[0]!.removedCount);
   });
 });
