@@ -31,17 +31,36 @@ export class ControlGate implements RunGate {
 
   /** From creation: a short run pays no event-loop turn before its first pass (the 4 ms bound still holds). */
   private lastYield = performance.now();
+  /** Whether the event loop has reached its check phase since the last checkpoint (see checkpoint). */
+  private loopTurned = true;
+  private markerPending = false;
 
   async checkpoint(): Promise<void> {
     // Lets pause/cancel messages that arrived during the last pass be handled before the next one. A turn of the
-    // event loop per step cost about a tenth of a small model's step, so it is taken every few milliseconds instead.
+    // event loop of our own costs a small model a few percent per step; most backends already wait on the event
+    // loop inside a pass (onnxruntime-node runs each pass from a setImmediate), and I/O is serviced there. A
+    // marker immediate tells whether that happened: it rides along in the same loop turn, so it adds none. Only
+    // when no turn was seen for a few milliseconds (a backend that never leaves the microtask queue) is one forced.
     const now = performance.now();
-    if (now - this.lastYield >= YIELD_EVERY_MS || this.paused || this.stepping) {
+    if (this.paused || this.stepping || (!this.loopTurned && now - this.lastYield >= YIELD_EVERY_MS)) {
       this.lastYield = now;
       await yieldToEventLoop();
+    } else if (this.loopTurned) {
+      this.lastYield = now;
     }
+    this.watchForLoopTurn();
     while (!this.cancelled && this.paused) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.cancelled) throw new RunCancelled();
+  }
+
+  private watchForLoopTurn(): void {
+    this.loopTurned = false;
+    if (this.markerPending) return;
+    this.markerPending = true;
+    setImmediate(() => {
+      this.markerPending = false;
+      this.loopTurned = true;
+    });
   }
 
   endStep(): void {
