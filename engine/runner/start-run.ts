@@ -10,7 +10,7 @@ import { TraceEmitter } from '../trace/emitter';
 import { loadModel } from '../model/registry';
 import type { LoadedModel } from '../model/loader';
 import { onnxruntimeVersion, defaultSessionSettings } from '../model/session';
-import { getStrategy, methodNames, DEFAULT_METHOD } from '../strategies/registry';
+import { getStrategy, listMethods, methodNames, DEFAULT_METHOD } from '../strategies/registry';
 import type { RunContext, TensorSink } from '../strategies/context';
 import { RecordingRng, ReplayRng, type UniformSource } from '../logits/rng';
 import { ControlGate, RunCancelled } from './gate';
@@ -90,6 +90,12 @@ export function startRun(input: RunRequest, onRecord: (r: TraceRecord) => void, 
   const methodName = request.method || DEFAULT_METHOD;
   const strategy = getStrategy(methodName);
   if (!strategy) throw new RunRequestError(`method: unknown method '${methodName}' (known: ${methodNames().join(', ')})`);
+  // Only an explicit request counts: a generation_config.json with num_beams must not block other methods.
+  const beams = request.params.num_beams ?? 1;
+  if (beams > 1 && !strategy.description.params?.some((p) => p.name === 'num_beams')) {
+    const beamMethods = listMethods().filter((m) => m.params?.some((p) => p.name === 'num_beams')).map((m) => m.name);
+    throw new RunRequestError(`params.num_beams: ${beams} beams need a beam method (${beamMethods.join(', ')}); method ${strategy.description.name} decodes one sequence`);
+  }
   for (const f of request.forced ?? []) {
     if (f.outputIndex >= request.params.max_new_tokens) throw new RunRequestError(`forced: output index ${f.outputIndex} is beyond params.max_new_tokens (${request.params.max_new_tokens})`);
   }

@@ -15,6 +15,15 @@ describe('run requests', () => {
     expect(() => startRun({ method: 'nope', prompt, params: { max_new_tokens: 4, do_sample: false } }, () => {})).toThrow(/method: unknown method 'nope'/);
   });
 
+  it('refuses num_beams > 1 for a method that decodes one sequence instead of silently ignoring it', () => {
+    expect(() => startRun({ method: 'autoregressive', prompt, params: { max_new_tokens: 4, do_sample: true, num_beams: 3 } }, () => {})).toThrow(
+      /params\.num_beams: 3 beams need a beam method \(beam_search\); method autoregressive decodes one sequence/,
+    );
+    const c = startRun({ method: 'beam_search', prompt, params: { max_new_tokens: 2, do_sample: false, num_beams: 2 } }, () => {});
+    const one = startRun({ method: 'autoregressive', prompt, params: { max_new_tokens: 2, do_sample: false, num_beams: 1 } }, () => {});
+    return Promise.all([c.done, one.done]);
+  });
+
   it('rejects done with a message naming the model when it cannot be loaded', async () => {
     const c = startRun({ method: 'autoregressive', prompt, params: { max_new_tokens: 4, do_sample: false }, model: '/nonexistent/model' }, () => {});
     await expect(c.done).rejects.toThrow(/model folder not found: \/nonexistent\/model/);
