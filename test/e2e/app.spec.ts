@@ -147,6 +147,28 @@ test('malformed parameters are refused at the field', async ({ page }) => {
   await expect(page.getByTestId('run-panel').getByRole('alert')).toHaveCount(0);
 });
 
+test("the run panel offers the selected method's own knobs and the run records them", async ({ page }) => {
+  await openApp(page);
+  await waitForEngine(page);
+  await page.getByTestId('method-select').selectOption('eagle');
+  await page.getByTestId('params-button').click();
+  const knobs = page.getByTestId('method-params');
+  await expect(knobs).toContainText('eagle_depth');
+  await knobs.locator('#param-method-eagle_depth').fill('9');
+  await expect(knobs.getByRole('alert')).toContainText('eagle_depth must be at most 8');
+  await knobs.locator('#param-method-eagle_depth').fill('2');
+  await expect(knobs.getByRole('alert')).toHaveCount(0);
+  await page.screenshot({ path: 'test-results/screenshots/run-panel-method-params.png' });
+  await expect(page.getByTestId('params-button')).toContainText('eagle_depth 2');
+  await page.keyboard.press('Escape');
+  await runToEnd(page);
+  const recorded = await page.evaluate(() => {
+    type S = { trace: { header: { params: { method?: Record<string, unknown>; num_beams?: number } } | null } };
+    return (globalThis as unknown as { __decodescope: { store: { getState(): S } } }).__decodescope.store.getState().trace.header?.params;
+  });
+  expect(recorded?.method).toEqual({ eagle_depth: 2 });
+});
+
 test('opens a trace file; a broken one is refused with its line and the open trace is kept', async ({ page }) => {
   await openApp(page);
   const text = readFileSync(DEMO, 'utf8');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FIELDS, DEFAULT_FORM, buildRunRequest, parseField, formErrors } from '../../renderer/src/store/run-form';
+import { FIELDS, DEFAULT_FORM, buildRunRequest, parseField, formErrors, methodFields, methodKey } from '../../renderer/src/store/run-form';
+import { listMethods } from '../../engine/strategies/registry';
 import { RunRequest } from '../../engine/protocol/messages';
 
 const field = (name: string) => FIELDS.find((f) => f.name === name)!;
@@ -29,5 +30,34 @@ describe('run parameters', () => {
     const r = buildRunRequest({ ...DEFAULT_FORM, seed: '-3' }, 'autoregressive', 'x');
     expect(r.request).toBeUndefined();
     expect(Object.keys(formErrors({ ...DEFAULT_FORM, seed: '-3' }))).toEqual(['seed']);
+  });
+
+  it("sends the selected method's own knobs: HF-named ones at the top level, the rest in params.method", () => {
+    const methods = listMethods();
+    const method = (name: string) => methods.find((m) => m.name === name)!;
+    const eagle = method('eagle');
+    expect(methodFields(eagle).map((f) => f.name)).toEqual(['eagle_topk', 'eagle_depth', 'tree_nodes']);
+    const r = buildRunRequest({ ...DEFAULT_FORM, [methodKey('eagle_depth')]: '5', [methodKey('tree_nodes')]: '' }, 'eagle', 'x', undefined, eagle);
+    expect(r.request!.params.method).toEqual({ eagle_depth: 5 });
+    expect(RunRequest.safeParse(r.request).success).toBe(true);
+    // contrastive search's top_k is a Hugging Face name: it goes top level, even in a greedy run.
+    const contrastive = buildRunRequest({ ...DEFAULT_FORM, [methodKey('top_k')]: '6', [methodKey('penalty_alpha')]: '0.4' }, 'contrastive_search', 'x', undefined, method('contrastive_search'));
+    expect(contrastive.request!.params).toMatchObject({ top_k: 6, penalty_alpha: 0.4 });
+    expect(contrastive.request!.params.method).toBeUndefined();
+  });
+
+  it("checks a method knob against the engine's range, and only for the selected method", () => {
+    const eagle = listMethods().find((m) => m.name === 'eagle')!;
+    const bad = { ...DEFAULT_FORM, [methodKey('eagle_depth')]: '99' };
+    expect(formErrors(bad, eagle)[methodKey('eagle_depth')]).toMatch(/at most 8/);
+    expect(buildRunRequest(bad, 'eagle', 'x', undefined, eagle).request).toBeUndefined();
+    expect(formErrors(bad, listMethods().find((m) => m.name === 'jacobi'))).toEqual({});
+  });
+
+  it('leaves num_beams out for a method that decodes one sequence, keeps it for beam search', () => {
+    const methods = listMethods();
+    const values = { ...DEFAULT_FORM, num_beams: '3' };
+    expect(buildRunRequest(values, 'autoregressive', 'x', undefined, methods.find((m) => m.name === 'autoregressive')).request!.params.num_beams).toBeUndefined();
+    expect(buildRunRequest(values, 'beam_search', 'x', undefined, methods.find((m) => m.name === 'beam_search')).request!.params.num_beams).toBe(3);
   });
 });

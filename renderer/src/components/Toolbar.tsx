@@ -43,7 +43,8 @@ export function Toolbar() {
 
   // Until the engine's method list arrives, a run uses the engine's default method rather than an empty name.
   const methodName = method || methods.find((m) => m.name === 'greedy' || m.family === 'autoregressive')?.name || methods[0]?.name || 'autoregressive';
-  const built = buildRunRequest(values, methodName, prompt, model || undefined);
+  const description = methods.find((m) => m.name === methodName);
+  const built = buildRunRequest(values, methodName, prompt, model || undefined, description);
   const engineUp = transport !== 'offline' && engineState === 'ready';
   const busy = runState === 'running' || runState === 'paused' || runState === 'starting';
   const closePanel = useCallback(() => appStore.getState().setOverlay(null), []);
@@ -84,7 +85,7 @@ export function Toolbar() {
         ))}
       </select>
       <button className={`btn ${overlay === 'run' ? 'on' : ''}`} data-run-panel-toggle data-testid="params-button" onClick={() => a.setOverlay(overlay === 'run' ? null : 'run')} title="generation parameters">
-        <span className="params-summary">{paramsSummary(values)}</span> ▾
+        <span className="params-summary">{paramsSummary(values, description)}</span> ▾
       </button>
       <input
         className="input prompt"
@@ -144,7 +145,7 @@ export function Toolbar() {
         {theme === 'dark' ? '☀' : '☾'}
       </button>
       <button className="btn icon" title="Keyboard shortcuts (?)" aria-label="keyboard shortcuts" onClick={() => a.setOverlay('shortcuts')}>?</button>
-      {overlay === 'run' ? <RunPanel values={values} onChange={setValues} model={model} onModel={setModel} onClose={closePanel} /> : null}
+      {overlay === 'run' ? <RunPanel values={values} method={description} onChange={setValues} model={model} onModel={setModel} onClose={closePanel} /> : null}
     </header>
   );
 }

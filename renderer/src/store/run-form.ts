@@ -4,10 +4,10 @@
  */
 import { recordFromForm } from '../views/internals/RecordInternalsField';
 import type { GenerationParams } from '../../../engine/trace/schema';
-import type { RunRequest } from '../../../engine/protocol/messages';
+import type { MethodDescription, RunRequest } from '../../../engine/protocol/messages';
 
 export interface FieldSpec {
-  name: keyof GenerationParams & string;
+  name: string;
   label: string;
   kind: 'int' | 'float' | 'bool';
   min?: number;
@@ -37,6 +37,34 @@ export const FIELDS: FieldSpec[] = [
 
 export type FormValues = Record<string, string>;
 
+/** Method knobs that Hugging Face names at the top level of GenerationParams; every other knob goes in params.method. */
+const HF_TOP_LEVEL = new Set(['num_beams', 'length_penalty', 'penalty_alpha', 'top_k', 'top_p', 'temperature', 'min_p', 'typical_p', 'repetition_penalty']);
+
+/** Form key of a method knob (kept apart from the Hugging Face fields: contrastive search's top_k is not the sampler's). */
+export const methodKey = (name: string) => `method.${name}`;
+
+/** Whether a method uses the num_beams field (otherwise the field is dimmed and left out of the request). */
+export const usesBeams = (method: MethodDescription | undefined) => Boolean(method?.params?.some((p) => p.name === 'num_beams'));
+
+/**
+ * The selected method's own knobs as fields (from the engine's method list): ranges from the engine, empty = the
+ * method's default. num_beams stays in the main grid.
+ */
+export function methodFields(method: MethodDescription | undefined): FieldSpec[] {
+  return (method?.params ?? [])
+    .filter((p) => p.name !== 'num_beams')
+    .map((p) => ({
+      name: p.name,
+      label: p.name,
+      kind: Number.isInteger(p.step) && Number.isInteger(p.default) ? 'int' : 'float',
+      min: p.min,
+      max: p.max,
+      step: p.step,
+      optional: true,
+      help: `${p.help} (default ${p.default}, ${p.min}–${p.max})`,
+    }));
+}
+
 export const DEFAULT_FORM: FormValues = {
   max_new_tokens: '48',
   do_sample: 'false',
@@ -64,11 +92,16 @@ export function parseField(spec: FieldSpec, text: string): { value?: number | bo
   return { value: n };
 }
 
-export function formErrors(values: FormValues): Record<string, string> {
+/** Field errors keyed by form key; a method's knobs are checked only for that method. */
+export function formErrors(values: FormValues, method?: MethodDescription): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const f of FIELDS) {
     const r = parseField(f, values[f.name] ?? '');
     if (r.error) errors[f.name] = r.error;
+  }
+  for (const f of methodFields(method)) {
+    const r = parseField(f, values[methodKey(f.name)] ?? '');
+    if (r.error) errors[methodKey(f.name)] = r.error;
   }
   return errors;
 }
@@ -79,17 +112,28 @@ export function buildRunRequest(
   method: string,
   prompt: string,
   model?: string,
+  description?: MethodDescription,
 ): { request?: RunRequest; errors: Record<string, string> } {
-  const errors = formErrors(values);
+  const errors = formErrors(values, description);
   if (Object.keys(errors).length > 0) return { errors };
-  const params: Record<string, number | boolean> = {};
+  const params: Record<string, unknown> = {};
   const sampling = values.do_sample === 'true';
   for (const f of FIELDS) {
-    // Sampling knobs are left out of greedy runs so the trace records only what took effect.
+    // Sampling knobs are left out of greedy runs so the trace records only what took effect; likewise num_beams
+    // for a method that decodes one sequence (when the method list is known).
     if (f.sampling && !sampling) continue;
+    if (f.name === 'num_beams' && description && !usesBeams(description)) continue;
     const r = parseField(f, values[f.name] ?? '');
     if (r.value !== undefined) params[f.name] = r.value;
   }
+  const knobs: Record<string, number> = {};
+  for (const f of methodFields(description)) {
+    const r = parseField(f, values[methodKey(f.name)] ?? '');
+    if (typeof r.value !== 'number') continue;
+    if (HF_TOP_LEVEL.has(f.name)) params[f.name] = r.value;
+    else knobs[f.name] = r.value;
+  }
+  if (Object.keys(knobs).length > 0) params.method = knobs;
   return {
     request: { method, prompt, params: params as unknown as GenerationParams, ...(model ? { model } : {}), ...recordFromForm(values) },
     errors,
