@@ -86,39 +86,5 @@ export function draftExitingPolicy(p: DraftExitingParams): DraftExitingPolicy {
   };
 }
 
-/** The per-step note (kind 'draft-verify') the strategy records: key=value pairs, parsed back by parseDraftVerifyNote. */
-export function draftVerifyNote(s: { thresholdUsed: number; confidence: number | null; matchness: number; drafted: number; accepted: number; nextThreshold: number }): string {
-  return [
-    `th_stop_draft=${s.thresholdUsed.toFixed(6)}`,
-    `confidence=${s.confidence === null ? 'none' : s.confidence.toFixed(6)}`,
-    `matchness_ema=${s.matchness.toFixed(6)}`,
-    `drafted=${s.drafted}`,
-    `accepted=${s.accepted}`,
-    `next_th_stop_draft=${s.nextThreshold.toFixed(6)}`,
-  ].join(' ');
-}
-
-export interface DraftVerifyStep {
-  thStopDraft: number;
-  confidence: number | null;
-  matchnessEma: number;
-  drafted: number;
-  accepted: number;
-  nextThStopDraft: number;
-}
-
-/** Reads a 'draft-verify' note back; null when the message is not one. */
-export function parseDraftVerifyNote(message: string): DraftVerifyStep | null {
-  const kv = new Map(message.split(' ').map((p) => p.split('=') as [string, string]));
-  const num = (k: string) => (kv.has(k) ? Number(kv.get(k)) : NaN);
-  const step = {
-    thStopDraft: num('th_stop_draft'),
-    confidence: kv.get('confidence') === 'none' ? null : num('confidence'),
-    matchnessEma: num('matchness_ema'),
-    drafted: num('drafted'),
-    accepted: num('accepted'),
-    nextThStopDraft: num('next_th_stop_draft'),
-  };
-  const numbers = [step.thStopDraft, step.matchnessEma, step.drafted, step.accepted, step.nextThStopDraft, step.confidence ?? 0];
-  return numbers.every(Number.isFinite) ? step : null;
-}
+// The per-step 'draft-verify' note's format lives beside the trace schema so the renderer reads the same one.
+export { draftVerifyNote, parseDraftVerifyNote, type DraftVerifyStep } from '../trace/self-spec-notes';
