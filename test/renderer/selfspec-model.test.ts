@@ -50,7 +50,7 @@ describe('draft-verify (layer skip) trace', () => {
       expect(p.thStopDraft).toBe(parsed.thStopDraft);
       expect(p.drafted).toBe(trace.steps[p.stepIdx]!.verify!.decisions.length);
       expect(p.accepted).toBe(trace.steps[p.stepIdx]!.verify!.acceptedLength);
-      expect(p.stop).toBe(p.confidence! < p.thStopDraft ? 'below-threshold' : 'max-steps');
+      expect(p.stop).toBe(p.confidence! < p.thStopDraft ? 'below-threshold' : 'not-by-confidence');
     }
     // The adaptive threshold chains: a step's next threshold is the following step's threshold.
     for (let i = 1; i < series.length; i++) expect(series[i]!.thStopDraft).toBeCloseTo(series[i - 1]!.nextThStopDraft, 6);
@@ -93,4 +93,35 @@ describe('not self-speculative', () => {
     expect(hasSelfSpeculation(trace)).toBe(false);
     expect(drafterStrip(trace)).toBeNull();
   });
+});
+
+describe('draft-verify with a low threshold and a short cap', () => {
+  it('drafting stops below the threshold or, above it, at the cap (the token budget may cut the last step)', () => {
+    const trace = runCli(['--method', 'draft-verify', '--param', 'th_stop_draft=0.05', '--param', 'max_step_draft=3']);
+    const series = draftVerifySeries(trace);
+    const other = series.filter((p) => p.stop === 'not-by-confidence');
+    const below = series.filter((p) => p.stop === 'below-threshold');
+    expect(other.length).toBeGreaterThan(0);
+    expect(below.length).toBeGreaterThan(0);
+    expect(series.every((p) => p.drafted >= 1 && p.drafted <= 3)).toBe(true);
+    expect(other.every((p) => p.confidence! >= p.thStopDraft)).toBe(true);
+    expect(below.every((p) => p.confidence! < p.thStopDraft)).toBe(true);
+    // Above the threshold, only the cap — or, on the final step, the token budget — ends drafting.
+    expect(other.slice(0, -1).every((p) => p.drafted === 3)).toBe(true);
+  }, 240_000);
+});
+
+describe('note parsers', () => {
+  it('read a real layer-skip note, its MLP-unknown form, and refuse other text', () => {
+    const trace = runCli(['--method', 'draft-verify', '--max-new-tokens', '4']);
+    const message = notes(trace, 'layer-skip')[0]!.message;
+    const parsed = parseLayerSkipNote(message)!;
+    expect(parsed.numLayers).toBeGreaterThan(parsed.skipAttention.length);
+    // describeSkipSets writes 'MLP ?' when a graph does not say which MLPs it skips: cells become 'unknown'.
+    const unknownMlp = parseLayerSkipNote(message.replace(/MLP \{[^}]*\}/, 'MLP ?'))!;
+    expect(unknownMlp.skipMlp).toBeNull();
+    expect(unknownMlp.skipAttention).toEqual(parsed.skipAttention);
+    expect(parseLayerSkipNote(notes(trace, 'draft-verify')[0]!.message)).toBeNull();
+    expect(parseDraftVerifyNote(message)).toBeNull();
+  }, 240_000);
 });

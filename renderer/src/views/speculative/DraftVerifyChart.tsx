@@ -1,6 +1,6 @@
 /**
  * Draft & Verify over the run: th_stop_draft used at each step (solid line), the confidence drafting stopped
- * on (dots: filled amber when it fell below the threshold, hollow when the max_step_draft cap stopped it),
+ * on (dots: filled amber when it fell below the threshold, hollow when drafting ended otherwise — the cap or the budget),
  * and the matchness EMA after verification (dashed green). The cursor's step is marked; hover reads a
  * step's numbers, click goes there.
  */
@@ -17,7 +17,7 @@ const PAD_T = 10;
 const PAD_B = 18;
 
 const stopText = (p: DraftVerifyPoint) =>
-  p.stop === 'below-threshold' ? 'stopped: confidence < threshold' : p.stop === 'max-steps' ? 'stopped: reached max_step_draft' : 'nothing drafted';
+  p.stop === 'below-threshold' ? 'stopped: confidence < threshold' : p.stop === 'not-by-confidence' ? 'confidence ≥ threshold: ended by max_step_draft or the token budget' : 'nothing drafted';
 
 function Swatch({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -88,7 +88,7 @@ export function DraftVerifyChart({ series, width, height, cursorStepIdx, current
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 16px', paddingLeft: PAD_L, fontSize: 10.5, color: 'var(--ink-2)' }} data-testid="dv-legend">
         <Swatch label="th_stop_draft (threshold)"><line x1={1} x2={17} y1={6} y2={6} style={{ stroke: 'var(--ink-2)', strokeWidth: 1.8 }} /></Swatch>
         <Swatch label="confidence · stopped below threshold"><circle cx={9} cy={6} r={4} style={{ fill: 'var(--c-resampled)' }} /></Swatch>
-        <Swatch label="confidence · stopped at max_step_draft"><circle cx={9} cy={6} r={4} style={{ fill: 'var(--panel)', stroke: 'var(--accent)', strokeWidth: 1.6 }} /></Swatch>
+        <Swatch label="confidence ≥ threshold · ended by the cap or budget"><circle cx={9} cy={6} r={4} style={{ fill: 'var(--panel)', stroke: 'var(--accent)', strokeWidth: 1.6 }} /></Swatch>
         <Swatch label="matchness EMA (dashed)"><line x1={1} x2={17} y1={6} y2={6} style={{ stroke: 'var(--c-accepted)', strokeWidth: 1.8, strokeDasharray: '5 3' }} /></Swatch>
       </div>
     </div>

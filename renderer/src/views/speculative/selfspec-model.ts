@@ -80,8 +80,11 @@ export function drafterStrip(trace: TraceIndex): DrafterStrip | null {
   return null;
 }
 
-/** Why drafting stopped on the step's last token: its confidence fell below the threshold, or the cap was hit. */
-export type DraftStop = 'below-threshold' | 'max-steps' | 'nothing-drafted';
+/**
+ * Whether drafting stopped on the step's last token: its confidence fell below the threshold, or it did not
+ * (drafting then ended at max_step_draft or at the run's token budget; the note does not say which).
+ */
+export type DraftStop = 'below-threshold' | 'not-by-confidence' | 'nothing-drafted';
 
 export interface DraftVerifyPoint extends DraftVerifyStep {
   stepIdx: number;
@@ -96,7 +99,7 @@ export function draftVerifySeries(trace: TraceIndex): DraftVerifyPoint[] {
     const note = e.notes.find((n) => n.kind === 'draft-verify');
     const parsed = note ? parseDraftVerifyNote(note.message) : null;
     if (!parsed) return;
-    const stop: DraftStop = parsed.confidence === null ? 'nothing-drafted' : parsed.confidence < parsed.thStopDraft ? 'below-threshold' : 'max-steps';
+    const stop: DraftStop = parsed.confidence === null ? 'nothing-drafted' : parsed.confidence < parsed.thStopDraft ? 'below-threshold' : 'not-by-confidence';
     out.push({ ...parsed, stepIdx, step: e.step, stop });
   });
   return out;
@@ -113,5 +116,6 @@ export function pointAtCursor(series: DraftVerifyPoint[], stepIdx: number): Draf
 }
 
 export function hasSelfSpeculation(trace: TraceIndex): boolean {
+  if (trace.header?.method.family === 'self-speculative') return true;
   return trace.steps.slice(0, 2).some((e) => e.notes.some((n) => n.kind === 'layer-skip' || n.kind === 'early-exit'));
 }
