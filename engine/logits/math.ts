@@ -74,11 +74,12 @@ export function topKIds(s: Float32Array, k: number): number[] {
   const ids = TOP_IDS;
   const vals = TOP_VALS;
   let n = 0;
-  let worst = Infinity;
+  // The score an entry must beat once the buffer is full: the k-th best so far (equal scores: the earlier, lower
+  // id stays). Before that it is -Infinity, so the first comparison alone rejects most entries either way.
+  let worst = -Infinity;
   for (let i = 0; i < s.length; i++) {
     const v = s[i]!;
-    if (v === -Infinity) continue;
-    if (n === k && v <= worst) continue; // equal scores: the earlier (lower) id stays
+    if (v <= worst || v === -Infinity) continue;
     let pos = n;
     while (pos > 0 && v > vals[pos - 1]!) pos--;
     if (pos === k) continue; // only reachable with NaN scores: it would be dropped at once
@@ -89,7 +90,7 @@ export function topKIds(s: Float32Array, k: number): number[] {
     ids[pos] = i;
     vals[pos] = v;
     if (n < k) n++;
-    worst = vals[n - 1]!;
+    if (n === k) worst = vals[k - 1]!;
   }
   const out = new Array<number>(n);
   for (let j = 0; j < n; j++) out[j] = ids[j]!;

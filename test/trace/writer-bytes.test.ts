@@ -58,4 +58,46 @@ describe('trace writer bytes', () => {
     expect(recordJson(lookalike)).toBe(JSON.stringify(lookalike));
     expect(writeAll(mixed, 'b.jsonl', { flushBytes: 1024 }).toString('utf8')).toBe(expectedText(mixed));
   });
+
+  it('recordJson equals JSON.stringify for every record of real runs of several methods (all record types)', async () => {
+    const requests: (typeof GREEDY_REQUEST)[] = [
+      GREEDY_REQUEST,
+      SAMPLED_REQUEST,
+      { method: 'autoregressive', prompt: 'def f(x):', params: { max_new_tokens: 8, do_sample: true, seed: 5, temperature: 1.3, top_p: 0.9, min_p: 0.02, repetition_penalty: 1.2 } },
+      { method: 'autoregressive', prompt: 'def f(x):', params: { max_new_tokens: 8, do_sample: true, seed: 9, temperature: 0.9, min_p: 1e-9, top_p: 0.99999999, top_k: 4096 } },
+      { method: 'speculative', prompt: 'def f(x):', params: { max_new_tokens: 8, do_sample: true, seed: 2, temperature: 0.9 } },
+      { method: 'beam_search', prompt: 'def f(x):', params: { max_new_tokens: 6, do_sample: false, num_beams: 3 } },
+      { method: 'contrastive_search', prompt: 'def f(x):', params: { max_new_tokens: 6, do_sample: false, penalty_alpha: 0.6, top_k: 4 } },
+      { method: 'eagle', prompt: 'def f(x):', params: { max_new_tokens: 8, do_sample: false } },
+    ];
+    const types = new Set<string>();
+    let stagesShared = 0;
+    for (const request of requests) {
+      for (const r of await emitted(request)) {
+        types.add(r.type);
+        if (r.type === 'distribution' && r.stages.length > 1 && r.stages[0]!.topk === r.stages[1]!.topk) stagesShared++;
+        expect(recordJson(r)).toBe(JSON.stringify(r));
+      }
+    }
+    for (const t of ['header', 'tokens', 'model_call', 'distribution', 'choice', 'commit', 'rng_draw', 'footer', 'beam', 'contrastive']) expect(types).toContain(t);
+    // A filter that removed nothing shares its predecessor's list: the cache's second case is exercised.
+    expect(stagesShared).toBeGreaterThan(0);
+  });
+
+  it('recordJson follows the object for odd shapes: key order, undefined and extra members, holes, toJSON, -0 and non-finite numbers', async () => {
+    const records = await emitted(SAMPLED_REQUEST);
+    const d = records.find((r): r is DistributionRecord => r.type === 'distribution' && r.stages.length > 0)!;
+    const odd: unknown[] = [
+      Object.assign({ position: 0 }, d, { extra: undefined, fn: () => 1, nested: { a: [1, undefined, -0] } }),
+      { ...d, raw: { entropy: d.raw.entropy, topk: d.raw.topk, logsumexp: -Infinity, more: NaN }, vocabSize: -0 },
+      // eslint-disable-next-line no-sparse-arrays
+      { ...d, stages: [d.stages[0], , undefined, [1, 2], { toJSON: () => 'x' }, { ...d.stages[0], topk: 'not a list' }] },
+      { ...d, processed: { ...d.processed, toJSON: () => ({ replaced: true }) } },
+      { ...d, raw: [d.raw.topk], processed: null, stages: {} },
+      Object.assign(Object.create({ inherited: 1 }), d),
+      { ...d, toJSON: () => 'whole' },
+      { ...d, processed: { ...d.processed, topk: d.raw.topk.map((e) => ({ logprob: e.logprob, id: e.id, logit: e.logit, note: 'é' })) } },
+    ];
+    for (const r of odd) expect(recordJson(r as TraceRecord)).toBe(JSON.stringify(r));
+  });
 });
