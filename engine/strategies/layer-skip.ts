@@ -39,7 +39,9 @@ function recordingPolicy(ctx: RunContext, policy: DraftExitingPolicy): DraftLeng
       const decision = policy.update(drafted, accepted);
       const after = policy.state();
       if (drafted > 0) {
-        ctx.emitter.note('draft-verify', draftVerifyNote({ thresholdUsed: before.threshold, confidence: before.confidence, matchness: after.matchness, drafted, accepted, nextThreshold: after.threshold }));
+        const maxStep = methodNumber(ctx.params, 'max_step_draft', DRAFT_VERIFY_DEFAULTS.maxStep);
+        const stop = before.confidence !== null && before.confidence < before.threshold ? 'confidence' : drafted >= maxStep ? 'max_step' : 'budget';
+        ctx.emitter.note('draft-verify', draftVerifyNote({ thresholdUsed: before.threshold, confidence: before.confidence, matchness: after.matchness, drafted, accepted, nextThreshold: after.threshold, stop }));
       }
       return decision;
     },

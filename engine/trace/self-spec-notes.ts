@@ -18,9 +18,17 @@ export interface DraftVerifyStep {
   accepted: number;
   /** th_stop_draft adapted for the next step. */
   nextThStopDraft: number;
+  /**
+   * Why drafting ended: the last token's confidence fell below the threshold, max_step_draft was reached, or the
+   * run's token budget cut it short. Absent in traces written before the key existed.
+   */
+  stop?: DraftVerifyStop;
 }
 
-export function draftVerifyNote(s: { thresholdUsed: number; confidence: number | null; matchness: number; drafted: number; accepted: number; nextThreshold: number }): string {
+export type DraftVerifyStop = 'confidence' | 'max_step' | 'budget';
+const STOPS: readonly string[] = ['confidence', 'max_step', 'budget'];
+
+export function draftVerifyNote(s: { thresholdUsed: number; confidence: number | null; matchness: number; drafted: number; accepted: number; nextThreshold: number; stop?: DraftVerifyStop }): string {
   return [
     `th_stop_draft=${s.thresholdUsed.toFixed(6)}`,
     `confidence=${s.confidence === null ? 'none' : s.confidence.toFixed(6)}`,
@@ -28,6 +36,7 @@ export function draftVerifyNote(s: { thresholdUsed: number; confidence: number |
     `drafted=${s.drafted}`,
     `accepted=${s.accepted}`,
     `next_th_stop_draft=${s.nextThreshold.toFixed(6)}`,
+    ...(s.stop ? [`stop=${s.stop}`] : []),
   ].join(' ');
 }
 
@@ -44,7 +53,9 @@ export function parseDraftVerifyNote(message: string): DraftVerifyStep | null {
     nextThStopDraft: num('next_th_stop_draft'),
   };
   const numbers = [step.thStopDraft, step.matchnessEma, step.drafted, step.accepted, step.nextThStopDraft, step.confidence ?? 0];
-  return numbers.every(Number.isFinite) ? step : null;
+  if (!numbers.every(Number.isFinite)) return null;
+  const stop = kv.get('stop');
+  return stop !== undefined && STOPS.includes(stop) ? { ...step, stop: stop as DraftVerifyStop } : step;
 }
 
 /** What a self-speculative drafter keeps of the target: per layer, whether it runs attention / MLP. */

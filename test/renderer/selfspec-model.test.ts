@@ -108,6 +108,11 @@ describe('draft-verify with a low threshold and a short cap', () => {
     expect(below.every((p) => p.confidence! < p.thStopDraft)).toBe(true);
     // Above the threshold, only the cap — or, on the final step, the token budget — ends drafting.
     expect(other.slice(0, -1).every((p) => p.drafted === 3)).toBe(true);
+    // The note's stop key says which: the cap exactly when 3 were drafted, the budget otherwise.
+    expect(other.map((p) => p.ended)).toEqual(other.map((p) => (p.drafted === 3 ? 'max_step' : 'budget')));
+    expect(below.every((p) => p.ended === undefined)).toBe(true);
+    const stops = notes(trace, 'draft-verify').map((n) => parseDraftVerifyNote(n.message)!.stop);
+    expect(stops.filter((x) => x === 'confidence')).toHaveLength(below.length);
   }, 240_000);
 });
 

@@ -17,7 +17,7 @@ const PAD_T = 10;
 const PAD_B = 18;
 
 const stopText = (p: DraftVerifyPoint) =>
-  p.stop === 'below-threshold' ? 'stopped: confidence < threshold' : p.stop === 'not-by-confidence' ? 'confidence ≥ threshold: ended by max_step_draft or the token budget' : 'nothing drafted';
+  p.stop === 'below-threshold' ? 'stopped: confidence < threshold' : p.stop === 'not-by-confidence' ? `confidence ≥ threshold: ${p.ended === 'max_step' ? 'reached max_step_draft' : p.ended === 'budget' ? 'cut short by the token budget' : 'ended by max_step_draft or the token budget'}` : 'nothing drafted';
 
 function Swatch({ label, children }: { label: string; children: ReactNode }) {
   return (

@@ -86,10 +86,12 @@ export function drafterStrip(trace: TraceIndex): DrafterStrip | null {
  */
 export type DraftStop = 'below-threshold' | 'not-by-confidence' | 'nothing-drafted';
 
-export interface DraftVerifyPoint extends DraftVerifyStep {
+export interface DraftVerifyPoint extends Omit<DraftVerifyStep, 'stop'> {
   stepIdx: number;
   step: number;
   stop: DraftStop;
+  /** When drafting did not stop on confidence: max_step_draft or the token budget (from the note's stop key, when present). */
+  ended?: 'max_step' | 'budget';
 }
 
 /** One point per step that recorded a 'draft-verify' note, in step order. */
@@ -100,7 +102,8 @@ export function draftVerifySeries(trace: TraceIndex): DraftVerifyPoint[] {
     const parsed = note ? parseDraftVerifyNote(note.message) : null;
     if (!parsed) return;
     const stop: DraftStop = parsed.confidence === null ? 'nothing-drafted' : parsed.confidence < parsed.thStopDraft ? 'below-threshold' : 'not-by-confidence';
-    out.push({ ...parsed, stepIdx, step: e.step, stop });
+    const { stop: recorded, ...numbers } = parsed;
+    out.push({ ...numbers, stepIdx, step: e.step, stop, ...(stop === 'not-by-confidence' && (recorded === 'max_step' || recorded === 'budget') ? { ended: recorded } : {}) });
   });
   return out;
 }
