@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 from onnx import numpy_helper, TensorProto
 from model import Cfg, LM, rope, mask_from_2d
-from share_data import constants_to_initializers, MIN_BYTES
+from share_data import constants_to_initializers, content_key, point_at_external, MIN_BYTES
 from skip_search import CostModel, TeacherForced, search, speedup, split
 from export import OPSET, B, S, P, T
 
@@ -143,20 +143,13 @@ def link_to_shared_data(src, dst, index):
     m = onnx.load(src)
     constants_to_initializers(m)
     for t in m.graph.initializer:
-        raw = t.raw_data if t.HasField("raw_data") else numpy_helper.to_array(t).tobytes()
+        raw, key = content_key(t)
         if len(raw) < MIN_BYTES:
             continue
-        key = (t.data_type, tuple(t.dims), hashlib.sha1(raw).hexdigest())
         if key not in index:
             sys.exit(f"export_skip.py: initializer {t.name} {list(t.dims)} is not in {DATA}; the graph would need new weights")
         off, n = index[key]
-        for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data", "raw_data"):
-            t.ClearField(fld)
-        t.data_location = TensorProto.EXTERNAL
-        del t.external_data[:]
-        for k, v in (("location", DATA), ("offset", str(off)), ("length", str(n))):
-            e = t.external_data.add()
-            e.key, e.value = k, v
+        point_at_external(t, DATA, off, n)
     onnx.save(m, dst)
 
 

@@ -27,6 +27,23 @@ def constants_to_initializers(m):
     m.graph.node.extend(keep)
 
 
+def content_key(t):
+    """(bytes, key) of an initializer; tensors with the same dtype, dims and bytes share one stored copy."""
+    raw = t.raw_data if t.HasField("raw_data") else numpy_helper.to_array(t).tobytes()
+    return raw, (t.data_type, tuple(t.dims), hashlib.sha1(raw).hexdigest())
+
+
+def point_at_external(t, location, off, n):
+    """Drop t's inline data and point it at bytes [off, off + n) of the external-data file `location`."""
+    for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data", "raw_data"):
+        t.ClearField(fld)
+    t.data_location = TensorProto.EXTERNAL
+    del t.external_data[:]
+    for k, v in (("location", location), ("offset", str(off)), ("length", str(n))):
+        e = t.external_data.add()
+        e.key, e.value = k, v
+
+
 def share_external_data(model_paths, data_path):
     loc = os.path.basename(data_path)
     index, offset = {}, 0
@@ -35,10 +52,9 @@ def share_external_data(model_paths, data_path):
             m = onnx.load(p)
             constants_to_initializers(m)
             for t in m.graph.initializer:
-                raw = t.raw_data if t.HasField("raw_data") else numpy_helper.to_array(t).tobytes()
+                raw, key = content_key(t)
                 if len(raw) < MIN_BYTES:
                     continue
-                key = (t.data_type, tuple(t.dims), hashlib.sha1(raw).hexdigest())
                 if key not in index:
                     pad = (-offset) % (BIG_ALIGN if len(raw) >= 65536 else ALIGN)
                     fh.write(b"\0" * pad)
@@ -47,13 +63,6 @@ def share_external_data(model_paths, data_path):
                     index[key] = (offset, len(raw))
                     offset += len(raw)
                 off, n = index[key]
-                for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data"):
-                    t.ClearField(fld)
-                t.ClearField("raw_data")
-                t.data_location = TensorProto.EXTERNAL
-                del t.external_data[:]
-                for k, v in (("location", loc), ("offset", str(off)), ("length", str(n))):
-                    e = t.external_data.add()
-                    e.key, e.value = k, v
+                point_at_external(t, loc, off, n)
             onnx.save(m, p)
     return index
