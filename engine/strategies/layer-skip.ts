@@ -29,6 +29,7 @@ function policyOf(ctx: Pick<RunContext, 'params' | 'processors'>): DraftExitingP
 
 /** Records one 'draft-verify' note per verified step: the threshold used, the stopping confidence, the matchness EMA. */
 function recordingPolicy(ctx: RunContext, policy: DraftExitingPolicy): DraftLengthPolicy {
+  const maxStep = methodNumber(ctx.params, 'max_step_draft', DRAFT_VERIFY_DEFAULTS.maxStep);
   return {
     name: policy.name,
     variant: policy.variant,
@@ -39,7 +40,6 @@ function recordingPolicy(ctx: RunContext, policy: DraftExitingPolicy): DraftLeng
       const decision = policy.update(drafted, accepted);
       const after = policy.state();
       if (drafted > 0) {
-        const maxStep = methodNumber(ctx.params, 'max_step_draft', DRAFT_VERIFY_DEFAULTS.maxStep);
         const stop = before.confidence !== null && before.confidence < before.threshold ? 'confidence' : drafted >= maxStep ? 'max_step' : 'budget';
         ctx.emitter.note('draft-verify', draftVerifyNote({ thresholdUsed: before.threshold, confidence: before.confidence, matchness: after.matchness, drafted, accepted, nextThreshold: after.threshold, stop }));
       }

@@ -23,7 +23,7 @@ import torch
 import torch.nn as nn
 from onnx import numpy_helper, TensorProto
 from model import Cfg, LM, rope, mask_from_2d
-from share_data import constants_to_initializers, content_key, point_at_external, MIN_BYTES
+from share_data import large_initializers, point_at_external
 from skip_search import CostModel, TeacherForced, search, speedup, split
 from export import OPSET, B, S, P, T
 
@@ -141,11 +141,7 @@ def data_index(onnx_dir):
 def link_to_shared_data(src, dst, index):
     """Re-point src's large initializers at model.onnx_data (by content); small ones stay inline."""
     m = onnx.load(src)
-    constants_to_initializers(m)
-    for t in m.graph.initializer:
-        raw, key = content_key(t)
-        if len(raw) < MIN_BYTES:
-            continue
+    for t, _, key in large_initializers(m):
         if key not in index:
             sys.exit(f"export_skip.py: initializer {t.name} {list(t.dims)} is not in {DATA}; the graph would need new weights")
         off, n = index[key]

@@ -33,6 +33,15 @@ def content_key(t):
     return raw, (t.data_type, tuple(t.dims), hashlib.sha1(raw).hexdigest())
 
 
+def large_initializers(m):
+    """(tensor, bytes, content key) of every initializer big enough to live in the external-data file."""
+    constants_to_initializers(m)
+    for t in m.graph.initializer:
+        raw, key = content_key(t)
+        if len(raw) >= MIN_BYTES:
+            yield t, raw, key
+
+
 def point_at_external(t, location, off, n):
     """Drop t's inline data and point it at bytes [off, off + n) of the external-data file `location`."""
     for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data", "raw_data"):
@@ -50,11 +59,7 @@ def share_external_data(model_paths, data_path):
     with open(data_path, "wb") as fh:
         for p in model_paths:
             m = onnx.load(p)
-            constants_to_initializers(m)
-            for t in m.graph.initializer:
-                raw, key = content_key(t)
-                if len(raw) < MIN_BYTES:
-                    continue
+            for t, raw, key in large_initializers(m):
                 if key not in index:
                     pad = (-offset) % (BIG_ALIGN if len(raw) >= 65536 else ALIGN)
                     fh.write(b"\0" * pad)
