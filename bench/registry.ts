@@ -58,14 +58,40 @@ export function allSections(): readonly BenchSection[] {
 }
 
 /** Runs `fns` round-robin `reps` times after `warmup` rounds, so slow drifts of the machine hit every contender alike. */
+/**
+ * Runs every contender once per repetition, forward on even repetitions and backward on odd ones, so that no
+ * contender always runs right after the same other one (the garbage one leaves behind is collected during the
+ * next). Returns tokens/s per contender per repetition; index r of each list is the same repetition.
+ */
 export async function interleaved(fns: Array<() => Promise<number>>, warmup: number, reps: number, log: (m: string) => void): Promise<number[][]> {
   for (let w = 0; w < warmup; w++) for (const fn of fns) await fn();
   const results: number[][] = fns.map(() => []);
   for (let r = 0; r < reps; r++) {
-    for (const [i, fn] of fns.entries()) results[i].push(await fn());
-    log(`  rep ${r + 1}/${reps}: ${results.map((x) => x[r].toFixed(1)).join(' / ')} tok/s`);
+    const order = [...fns.keys()];
+    if (r % 2 === 1) order.reverse();
+    for (const i of order) results[i]!.push(await fns[i]!());
+    log(`  rep ${r + 1}/${reps}: ${results.map((x) => x[r]!.toFixed(1)).join(' / ')} tok/s`);
   }
   return results;
+}
+
+/**
+ * The ratio of two contenders measured in the same repetitions: the median of the per-repetition ratios, with
+ * the middle half of them. Pairing cancels slow drifts of the machine that a ratio of two medians keeps.
+ */
+export function pairedRatio(values: readonly number[], reference: readonly number[]): { median: number; low: number; high: number } {
+  const n = Math.min(values.length, reference.length);
+  const ratios = Array.from({ length: n }, (_, i) => values[i]! / reference[i]!).sort((a, b) => a - b);
+  return { median: median(ratios), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) };
+}
+
+/** Linear-interpolated quantile of sorted values. */
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
 }
 
 /** Runs `fn` (which returns how many tokens it made) and measures wall and process CPU time. */

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startRun } from '../engine/index';
 import { TraceWriter } from '../engine/trace/writer';
 import type { GenerationParams } from '../engine/trace/schema';
-import { interleaved, median, registerSection, type BenchConfig, type Contender, type SectionResult } from './registry';
+import { interleaved, median, pairedRatio, registerSection, type BenchConfig, type Contender, type SectionResult } from './registry';
 
 interface Plan {
   name: string;
@@ -106,9 +106,8 @@ async function run(config: BenchConfig): Promise<SectionResult> {
 
   const greedyIds = JSON.stringify(ids.get('greedy'));
   const mismatched = PLANS.filter((p) => !p.sampled && p.name !== 'greedy' && JSON.stringify(ids.get(p.name)) !== greedyIds).map((p) => p.name);
-  const base = median(tps[0]!);
   const rows = PLANS.map((p, i) => {
-    const speedup = median(tps[i]!) / (p.sampled ? median(tps[PLANS.findIndex((q) => q.name === 'sampling')]!) : base);
+    const speedup = pairedRatio(tps[i]!, p.sampled ? tps[PLANS.findIndex((q) => q.name === 'sampling')]! : tps[0]!).median;
     const acc = acceptance.get(p.name);
     return `${p.name}: τ ${median(tau.get(p.name) ?? [0]).toFixed(2)}, ${speedup.toFixed(2)}×${p.sampled ? ' vs sampling' : ''}${acc ? `, acceptance ${(median(acc) * 100).toFixed(0)}%` : ''}${p.reference ? ` (Spec-Bench ${p.reference}×)` : ''}`;
   });
