@@ -31,7 +31,9 @@ export function parseCommand(command: string, argv: string[], options: OptionSpe
         throw new UsageError(
           /argument missing/.test(err.message)
             ? `option ${flag} needs a value ${hint}`
-            : `option ${flag} does not take a value ${hint}`,
+            : /ambiguous/.test(err.message)
+              ? `option ${flag} needs a value; one that starts with '-' is written ${flag}=-… ${hint}`
+              : `option ${flag} does not take a value ${hint}`,
         );
       case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
         throw new UsageError(`unexpected argument for '${command}' ${hint}`);

@@ -178,7 +178,8 @@ export class TraceParser {
       return;
     }
     if (obj.format !== TRACE_FORMAT) {
-      r.fatal = `line ${lineNo}: wrong format ${JSON.stringify(obj.format)}: expected "${TRACE_FORMAT}"`;
+      const got = obj.format === undefined ? 'it is missing' : `got ${JSON.stringify(obj.format)}`;
+      r.fatal = `line ${lineNo}: header.format: not a Decodescope trace (expected "${TRACE_FORMAT}", ${got})`;
       return;
     }
     const version = parseVersion(obj.schemaVersion);

@@ -63,6 +63,8 @@ describe('argument errors (in-process main)', () => {
       [['run', '--param', 'gamma'], /--param expects key=value/],
       [['run', '--prompt'], /option --prompt needs a value/],
       [['run', '--json=yes'], /option --json does not take a value/],
+      [['run', '--max-new-tokens', '-3'], /option --max-new-tokens needs a value; one that starts with '-' is written --max-new-tokens=-…/],
+      [['run', '--max-new-tokens=-3'], /--max-new-tokens must be an integer in 1..100000, got '-3'/],
       [['run', '--method', 'no_such_method'], /--method: unknown method 'no_such_method'/],
       [['validate'], /missing FILE/],
       [['export', good, '--format', 'svg', '--out', '-'], /--format must be one of perfetto, hf, html/],
