@@ -38,12 +38,10 @@ async function run(config: BenchConfig): Promise<SectionResult> {
   // A fresh file per run, removed after its timing: reopening one with truncation costs the file system
   // milliseconds (ext4, a few hundred KiB of dirty pages), which is no part of tracing a run.
   let runNumber = 0;
+  const request = { method: 'autoregressive', prompt: config.prompt, params: { max_new_tokens: config.tokens, do_sample: false, eos_token_id: [] } };
   const engineOnce = timedRun('engine', async () => {
     const writer = new TraceWriter(join(dir, `bench-${runNumber++}.jsonl`));
-    const controller = startRun(
-      { method: 'autoregressive', prompt: config.prompt, params: { max_new_tokens: config.tokens, do_sample: false, eos_token_id: [] } },
-      (r) => writer.write(r),
-    );
+    const controller = startRun(request, (r) => writer.write(r));
     const footer = await controller.done;
     writer.close();
     ids.engine = footer.summary.tokenIds;
@@ -51,7 +49,7 @@ async function run(config: BenchConfig): Promise<SectionResult> {
   });
   // The same run with every record built but none serialised or written: splits the engine's cost in two.
   const recordsOnce = timedRun('records', async () => {
-    const controller = startRun({ method: 'autoregressive', prompt: config.prompt, params: { max_new_tokens: config.tokens, do_sample: false, eos_token_id: [] } }, () => {});
+    const controller = startRun(request, () => {});
     const footer = await controller.done;
     ids.records = footer.summary.tokenIds;
     return footer.summary.newTokens;

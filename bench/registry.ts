@@ -57,7 +57,6 @@ export function allSections(): readonly BenchSection[] {
   return sections;
 }
 
-/** Runs `fns` round-robin `reps` times after `warmup` rounds, so slow drifts of the machine hit every contender alike. */
 /**
  * Runs every contender once per repetition, forward on even repetitions and backward on odd ones, so that no
  * contender always runs right after the same other one (the garbage one leaves behind is collected during the
