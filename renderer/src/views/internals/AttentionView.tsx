@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
 import { tokenLabel } from '../../format/format';
 import { viridisGradient } from '../../format/colors';
 import type { TraceIndex } from '../../trace/trace-index';
@@ -46,8 +47,7 @@ export function AttentionView() {
   const cursor = useApp((s) => s.cursor);
   const [sel, setSel] = useState({ layer: 0, head: 0 });
   const [hover, setHover] = useState<{ row: number; key: number } | null>(null);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const data = useMemo(() => internalsOf(trace), [trace, version]);
+  const data = useTraceDerived(internalsOf);
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
   const first = data.attention[0];
   const layers = data.attention.reduce((n, a) => Math.max(n, a.layer + 1), 0);

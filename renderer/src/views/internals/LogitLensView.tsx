@@ -3,9 +3,9 @@
  * applied to that layer's hidden state, shaded by probability; the final layer's choice is outlined wherever
  * an earlier layer already ranks it.
  */
-import { useMemo } from 'react';
 import { interpolateBlues } from 'd3';
 import { useApp } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
 import { tokenLabel, formatProb } from '../../format/format';
 import { internalsOf, lensAt, lensGrid } from './internals-model';
 import './internals.css';
@@ -18,10 +18,8 @@ const ink = (x: number) => (x > 0.6 ? '#fff' : '#111');
 
 export function LogitLensView() {
   const trace = useApp((s) => s.trace);
-  const version = useApp((s) => s.traceVersion);
   const cursor = useApp((s) => s.cursor);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const data = useMemo(() => internalsOf(trace), [trace, version]);
+  const data = useTraceDerived(internalsOf);
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
   const rec = lensAt(data.lens, step, trace);
   if (!rec) return <div className="empty">No logit-lens records: start a live run with “record internals” ticked (needs a model with exit_logits.* outputs).</div>;

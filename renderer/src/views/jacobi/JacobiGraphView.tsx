@@ -7,6 +7,8 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useApp, appStore } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
+import type { TraceIndex } from '../../trace/trace-index';
 import { useElementSize } from '../use-element-size';
 import { formatProb, tokenLabel } from '../../format/format';
 import { traceExtras } from '../trace-extras';
@@ -28,6 +30,8 @@ function cellStyle(c: JacobiCell): { fill: string; stroke: string; dash?: string
   return { fill: 'var(--panel)', stroke: 'var(--line-strong)', ink: 'var(--ink-3)' };
 }
 
+const blocksOf = (trace: TraceIndex) => jacobiBlocks(traceExtras(trace).jacobi);
+
 export function JacobiGraphView() {
   const trace = useApp((s) => s.trace);
   const version = useApp((s) => s.traceVersion);
@@ -36,8 +40,7 @@ export function JacobiGraphView() {
   const locked = useApp((s) => s.locked);
   const [ref, size] = useElementSize<HTMLDivElement>();
   const walk = useWalkLit('jacobi-cell');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const blocks = useMemo(() => jacobiBlocks(traceExtras(trace).jacobi), [trace, version]);
+  const blocks = useTraceDerived(blocksOf);
   const step = trace.steps[cursor.stepIdx]?.step ?? 0;
   const block = blockForStep(blocks, step);
   // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -5,6 +5,7 @@
  */
 import { useMemo } from 'react';
 import { useApp } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
 import { tokenLabel } from '../../format/format';
 import type { TraceIndex } from '../../trace/trace-index';
 import { traceExtras } from '../trace-extras';
@@ -27,8 +28,7 @@ export function LookaheadView() {
   const litWindow = useWalkLit('lookahead-window');
   const litCand = useWalkLit('lookahead-candidate');
   const litPool = useWalkLit('lookahead-pool');
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const extras = useMemo(() => traceExtras(trace), [trace, version]);
+  const extras = useTraceDerived(traceExtras);
   const step = trace.steps[cursor.stepIdx]?.step ?? -1;
   const rec = extras.lookaheadByStep.get(step) ?? [...extras.lookahead].reverse().find((r) => r.step <= step) ?? extras.lookahead[0];
   // eslint-disable-next-line react-hooks/exhaustive-deps

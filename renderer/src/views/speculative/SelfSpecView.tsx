@@ -2,8 +2,8 @@
  * Self-speculative decoding's own decisions (LayerSkip early exit, Draft & Verify): the drafter's layer
  * strip, and for Draft & Verify the threshold / confidence / matchness EMA chart over the run.
  */
-import { useMemo } from 'react';
 import { useApp } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
 import { useElementSize } from '../use-element-size';
 import { LayerStrip, STRIP_WIDTH } from './LayerStrip';
 import { DraftVerifyChart } from './DraftVerifyChart';
@@ -13,14 +13,10 @@ const heading = { fontSize: 12, fontWeight: 600, color: 'var(--ink-2)', margin: 
 const caption = { fontSize: 11, color: 'var(--ink-3)', margin: '6px 0 0 0', lineHeight: 1.45 } as const;
 
 export function SelfSpecView() {
-  const trace = useApp((s) => s.trace);
-  const version = useApp((s) => s.traceVersion);
   const cursor = useApp((s) => s.cursor);
   const [ref, size] = useElementSize<HTMLDivElement>();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const strip = useMemo(() => drafterStrip(trace), [trace, version]);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const series = useMemo(() => draftVerifySeries(trace), [trace, version]);
+  const strip = useTraceDerived(drafterStrip);
+  const series = useTraceDerived(draftVerifySeries);
   if (!strip) {
     return (
       <div style={{ position: 'absolute', inset: 0 }} data-view="self-spec">

@@ -3,10 +3,10 @@
  * (accepted drafts vs the target's own token); below, the running τ and acceptance rate. The cursor's
  * step is marked; click a step to go there.
  */
-import { useMemo } from 'react';
 import { scaleBand, scaleLinear } from 'd3-scale';
 import { line } from 'd3-shape';
 import { useApp, appStore } from '../../store/store';
+import { useTraceDerived } from '../use-trace-derived';
 import { useElementSize } from '../use-element-size';
 import { formatMs, formatNumber, formatPercent } from '../../format/format';
 import { stepStats } from './spec-stats-model';
@@ -15,12 +15,9 @@ const PAD_L = 46;
 const PAD_R = 46;
 
 export function SpecStatsView() {
-  const trace = useApp((s) => s.trace);
-  const version = useApp((s) => s.traceVersion);
   const cursor = useApp((s) => s.cursor);
   const [ref, size] = useElementSize<HTMLDivElement>();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
-  const stats = useMemo(() => stepStats(trace), [trace, version]);
+  const stats = useTraceDerived(stepStats);
   const w = size.width;
   const h = Math.max(320, size.height);
   if (stats.length === 0) {
